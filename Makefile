@@ -1,0 +1,29 @@
+# make run  : the whole pipeline on this machine (CPU preset, offline, about 15 minutes on 2 cores)
+# make test : the test suite
+# Both create .venv on first use from requirements.lock (every package pinned).
+VENV ?= .venv
+PRESET ?= presets/cpu.yaml
+CORES ?= 2
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint clean-results
+
+$(STAMP): pyproject.toml requirements.lock
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.lock
+	$(VENV)/bin/pip install --quiet --no-deps -e .
+	touch $@
+
+run: $(STAMP)
+	$(VENV)/bin/snakemake --cores $(CORES) --configfile $(PRESET)
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/snakemake --lint
+	$(VENV)/bin/snakefmt --check Snakefile rules
+
+clean-results:
+	rm -rf results/* .snakemake
