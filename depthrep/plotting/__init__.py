@@ -1,0 +1,1 @@
+"""Figures laid out like the paper's: one module per family of figures, shared helpers in common."""
