@@ -127,6 +127,15 @@ def load_resnet(arch: str, weights: str | Path = UNTRAINED, seed: int = 0) -> nn
     return freeze(model)
 
 
+def weights_source(state: str, checkpoint: str | Path | None = None) -> str | Path:
+    """What `load_resnet` takes for a pipeline training state: its name, or its checkpoint file."""
+    if state in (UNTRAINED, IMAGENET):
+        return state
+    if not checkpoint:
+        raise WeightsUnavailable(f"training state {state!r} needs a checkpoint file and none was given")
+    return checkpoint
+
+
 def freeze(model: nn.Module) -> nn.Module:
     """Eval mode and no parameter gradients: the model is a fixed function of its input."""
     model.eval()

@@ -1,0 +1,27 @@
+# depthrep: reproduce "Depth and Representation in Vision Models" (Badger 2022).
+# snakemake --cores 2 --configfile presets/cpu.yaml   (the laptop run; see README.md)
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+validate(config, "schemas/config.schema.yaml")
+
+
+include: "rules/common.smk"
+include: "rules/targets.smk"
+include: "rules/weights.smk"
+include: "rules/embeddings.smk"
+include: "rules/inversions.smk"
+include: "rules/tables.smk"
+include: "rules/figures.smk"
+include: "rules/summary.smk"
+
+
+rule all:
+    input:
+        all_outputs(),
+    default_target: True

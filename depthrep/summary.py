@@ -1,0 +1,48 @@
+"""results/summary.md: what a run made, with which settings, and what it left out and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import plan
+from .io import atomic_path
+from .targets import describe_source
+
+
+def render(config: dict, inversions: pd.DataFrame) -> str:
+    lines = [f"# depthrep run summary: preset `{config['preset']}`", ""]
+    if config.get("reduced"):
+        lines += [f"Reduced preset: {config['reduced']}. Figures say so in their titles.", ""]
+    lines += ["## Figures", "", "| figure | status | caption |", "|---|---|---|"]
+    for name, spec in config["figures"].items():
+        reason = plan.figure_status(config, name)
+        if reason:
+            status = f"left out: {reason}"
+        else:
+            partial = plan.missing_states(config, name)
+            status = f"[made](figures/{name}.png)"
+            if partial:
+                status += "; panels left out: " + "; ".join(f"{s} ({why})" for s, why in partial.items())
+        lines.append(f"| {name} | {status} | {spec.get('caption', '')} |")
+    lines += ["", "## Targets", ""]
+    lines += [f"- {name}: {describe_source(spec)}" for name, spec in config["targets"].items()]
+    if len(inversions):
+        good = (inversions.m_g < inversions.m_s).sum()
+        failed = (inversions.status != "ok").sum()
+        lines += [
+            "",
+            "## Inversions",
+            "",
+            f"{len(inversions)} inversions (tables/inversions.csv); m_g < m_s in {good}; "
+            f"every learning rate diverged in {failed}.",
+        ]
+    lines += ["", "## Settings", "", "```yaml", yaml.safe_dump(config, sort_keys=False).rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+def write(config: dict, inversions: pd.DataFrame, path: str | Path) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(render(config, inversions))

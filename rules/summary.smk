@@ -1,0 +1,18 @@
+# results/summary.md: what this run made, with which preset, and what it left out and why.
+
+
+rule summary:
+    input:
+        figures=[f for name in plan.made_figures(config) for f in figure_files(name)],
+        inversions="results/tables/inversions.csv",
+    output:
+        report("results/summary.md", caption="../report/summary.rst", category="Summary"),
+    params:
+        config=config,
+    log:
+        "results/logs/summary.log",
+    benchmark:
+        "results/benchmarks/summary.tsv"
+    localrule: True
+    script:
+        "../scripts/summary.py"
