@@ -14,10 +14,8 @@ from .devices import describe, pick_device
 
 
 def log_to(path: str | None) -> None:
-    """Send the library's progress messages to a job's log file (and stderr)."""
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    if path:
-        handlers.append(logging.FileHandler(path, mode="w"))
+    """Send the library's progress messages to a job's log file (stderr when there is none)."""
+    handlers = [logging.FileHandler(path, mode="w") if path else logging.StreamHandler(sys.stderr)]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", handlers=handlers, force=True)
 
 

@@ -1,6 +1,13 @@
 # Helpers (input functions, settings look-ups) shared by the rule files. The logic lives in
 # depthrep.plan; this file only adapts it to Snakemake.
+import os
+import sys
 from pathlib import Path
+
+# The library beside this workflow is importable here and in every job, also where it is
+# not pip-installed (a conda environment from envs/).
+sys.path.insert(0, workflow.basedir)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [workflow.basedir, os.environ.get("PYTHONPATH")]))
 
 from depthrep import plan
 

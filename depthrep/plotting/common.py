@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -16,7 +17,8 @@ from ..io import atomic_path  # noqa: E402
 
 def title(text: str, reduced: str | None) -> str:
     """A figure title that says when it was made from a reduced preset."""
-    return f"{text}\n[reduced preset: {reduced}]" if reduced else text
+    text = f"{text}\n[reduced preset: {reduced}]" if reduced else text
+    return "\n".join(textwrap.fill(line, 110) for line in text.splitlines())
 
 
 def show_image(ax, image: torch.Tensor | None, caption: str = "", missing: str = "not computed") -> None:
@@ -30,13 +32,15 @@ def show_image(ax, image: torch.Tensor | None, caption: str = "", missing: str =
     ax.set_xlabel(caption, fontsize=7)
 
 
-def distances_caption(**values: float) -> str:
-    """'m_g=1.23  m_s=4.56' with NaN shown as 'n/a'."""
-    return "  ".join(f"{k}={'n/a' if v is None or math.isnan(v) else f'{v:.3g}'}" for k, v in values.items())
+def distances_caption(sep: str = "\n", **values: float) -> str:
+    """'m_g=1.23<sep>m_s=4.56' with NaN shown as 'n/a'."""
+    return sep.join(f"{k}={'n/a' if v is None or math.isnan(v) else f'{v:.3g}'}" for k, v in values.items())
 
 
-def image_grid(rows: int, cols: int, size: float = 2.0):
-    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, size * rows + 0.8), squeeze=False)
+def image_grid(rows: int, cols: int, size: float = 2.0, caption_lines: int = 4):
+    """A grid of image panels with room for `caption_lines` of text under each and a title."""
+    height = rows * (size + 0.14 * caption_lines) + 1.2
+    fig, axes = plt.subplots(rows, cols, figsize=(size * cols, height), squeeze=False)
     return fig, axes
 
 

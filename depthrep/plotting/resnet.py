@@ -20,11 +20,15 @@ def _row_label(model: str, state: str, target: str, update: str) -> str:
 
 
 def _figure_title(config: dict, figure: str) -> str:
+    """Caption, stand-in images and panels left out (with why), and the reduced-preset note."""
     spec = config["figures"][figure]
-    stand_ins = [f"{t} = {describe_source(config['targets'][t])}" for t in spec["targets"] if is_stand_in(config["targets"][t])]
     text = f"{figure}: {spec['caption']}"
+    stand_ins = [f"{t} = {describe_source(config['targets'][t])}" for t in spec["targets"] if is_stand_in(config["targets"][t])]
     if stand_ins:
-        text += "\n(stand-in images: " + ", ".join(stand_ins) + ")"
+        text += "\nstand-in images: " + ", ".join(stand_ins)
+    missing = plan.missing_states(config, figure)
+    if missing:
+        text += "\npanels left out: " + "; ".join(f"{state} ({why})" for state, why in missing.items())
     return title(text, config.get("reduced"))
 
 
@@ -38,23 +42,19 @@ def draw_images(config: dict, figure: str, png: str | Path, pdf: str | Path) -> 
     """One row per model x state x target x update: a, a', then a_g per layer with distances."""
     spec = config["figures"][figure]
     missing = plan.missing_states(config, figure)
-    combos = list(itertools.product(spec["models"], spec["states"], spec["targets"], spec["updates"]))
-    fig, axes = image_grid(len(combos), 2 + len(spec["layers"]))
+    states = [s for s in spec["states"] if s not in missing]
+    combos = list(itertools.product(spec["models"], states, spec["targets"], spec["updates"]))
+    fig, axes = image_grid(len(combos), 2 + len(spec["layers"]), size=2.2)
     for r, (model, state, target, update) in enumerate(combos):
         axes[r, 0].set_ylabel(_row_label(model, state, target, update), fontsize=7)
-        if state in missing:
-            for ax in axes[r]:
-                show_image(ax, None, missing=f"not available:\n{missing[state]}")
-            continue
         embedded = load_tensors(plan.embeddings_path(model, state, target))
         show_image(axes[r, 0], embedded["image"], "target a")
         show_image(axes[r, 1], embedded["shifted"], "shifted a'\n" + distances_caption(**{"||a-a'||": embedded["shift_distance"]}))
         for c, layer in enumerate(spec["layers"], start=2):
             job = plan.Inversion(spec["run"], model, state, target, layer, update)
             row = read_json(Path(job.directory) / "result.json")["rows"][0]
-            inputs = load_tensors(Path(job.directory) / "a_g.pt")
-            image = inputs.get(row["seed"])
-            caption = f"{layer}\n" + distances_caption(m_g=row["m_g"], m_s=row["m_s"], m_i=row["m_i"])
+            image = load_tensors(Path(job.directory) / "a_g.pt").get(row["seed"])
+            caption = f"a_g, {layer}\n" + distances_caption(m_g=row["m_g"], m_s=row["m_s"], m_i=row["m_i"])
             show_image(axes[r, c], image, caption, missing="every learning rate diverged")
     fig.suptitle(_figure_title(config, figure), fontsize=9)
     save_figure(fig, png, pdf)
@@ -65,7 +65,7 @@ def draw_trajectories(config: dict, figure: str, png: str | Path, pdf: str | Pat
     import matplotlib.pyplot as plt
 
     jobs = plan.jobs(config, figure)
-    fig, axes = plt.subplots(1, len(jobs), figsize=(5 * len(jobs), 4), squeeze=False)
+    fig, axes = plt.subplots(1, len(jobs), figsize=(max(8, 5 * len(jobs)), 5), squeeze=False)
     for ax, job in zip(axes[0], jobs):
         trajectory = pd.read_csv(Path(job.directory) / "trajectory.csv")
         row = read_json(Path(job.directory) / "result.json")["rows"][0]
