@@ -1,13 +1,11 @@
 # Helpers (input functions, settings look-ups) shared by the rule files. The logic lives in
 # depthrep.plan; this file only adapts it to Snakemake.
-import os
 import sys
 from pathlib import Path
 
-# The library beside this workflow is importable here and in every job, also where it is
-# not pip-installed (a conda environment from envs/).
+# The library beside this workflow is importable while the workflow is parsed; jobs get it
+# from the environment (make's .venv, or the envs/ files, which install it).
 sys.path.insert(0, workflow.basedir)
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [workflow.basedir, os.environ.get("PYTHONPATH")]))
 
 from depthrep import plan
 
@@ -70,6 +68,8 @@ def figure_files(figure):
 
 
 def all_outputs():
-    figures = [path for name in plan.made_figures(config) for path in figure_files(name)]
+    figures = [
+        path for name in plan.made_figures(config) for path in figure_files(name)
+    ]
     tables = ["results/tables/inversions.csv", "results/tables/trajectories.csv"]
     return figures + tables + ["results/summary.md"]

@@ -8,14 +8,16 @@ rule embed_target:
         weights=weights_input,
     output:
         "results/embeddings/{model}/{state}/{target}.pt",
+    log:
+        "results/logs/embed_target/{model}_{state}_{target}.log",
+    benchmark:
+        "results/benchmarks/embed_target/{model}_{state}_{target}.tsv"
+    conda:
+        "../envs/torch.yaml"
     params:
         shift_std=config["shift_std"],
         seed=config["seed"],
         deterministic=config["deterministic"],
         device=config["device"],
-    log:
-        "results/logs/embed_target/{model}_{state}_{target}.log",
-    benchmark:
-        "results/benchmarks/embed_target/{model}_{state}_{target}.tsv"
     script:
         "../scripts/embed_target.py"

@@ -12,16 +12,18 @@ rule resnet_figure:
             category="Figures",
         ),
         pdf="results/figures/{figure}.pdf",
-    params:
-        spec=lambda w: config["figures"][w.figure],
-        reduced=config["reduced"],
-    wildcard_constraints:
-        figure="|".join(plan.resnet_figures(config)),
     log:
         "results/logs/figures/{figure}.log",
     benchmark:
         "results/benchmarks/figures/{figure}.tsv"
+    wildcard_constraints:
+        figure="|".join(plan.resnet_figures(config)),
     localrule: True
+    conda:
+        "../envs/plotting.yaml"
+    params:
+        spec=lambda w: config["figures"][w.figure],
+        reduced=config["reduced"],
     script:
         "../scripts/resnet_figure.py"
 

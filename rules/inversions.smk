@@ -10,14 +10,16 @@ rule invert:
         result="results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}/result.json",
         trajectory="results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}/trajectory.csv",
         inputs="results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}/a_g.pt",
+    log:
+        "results/logs/invert/{run}_{model}_{state}_{target}_{layer}_{update_rule}.log",
+    benchmark:
+        "results/benchmarks/invert/{run}_{model}_{state}_{target}_{layer}_{update_rule}.tsv"
+    conda:
+        "../envs/torch.yaml"
     params:
         settings=lambda w: config["runs"][w.run],
         seed=config["seed"],
         deterministic=config["deterministic"],
         device=config["device"],
-    log:
-        "results/logs/invert/{run}_{model}_{state}_{target}_{layer}_{update_rule}.log",
-    benchmark:
-        "results/benchmarks/invert/{run}_{model}_{state}_{target}_{layer}_{update_rule}.tsv"
     script:
         "../scripts/invert.py"

@@ -6,13 +6,17 @@ rule summary:
         figures=[f for name in plan.made_figures(config) for f in figure_files(name)],
         inversions="results/tables/inversions.csv",
     output:
-        report("results/summary.md", caption="../report/summary.rst", category="Summary"),
-    params:
-        config=config,
+        report(
+            "results/summary.md", caption="../report/summary.rst", category="Summary"
+        ),
     log:
         "results/logs/summary.log",
     benchmark:
         "results/benchmarks/summary.tsv"
     localrule: True
+    conda:
+        "../envs/plotting.yaml"
+    params:
+        config=config,
     script:
         "../scripts/summary.py"

@@ -20,5 +20,7 @@ rule inversion_tables:
     benchmark:
         "results/benchmarks/inversion_tables.tsv"
     localrule: True
+    conda:
+        "../envs/plotting.yaml"
     script:
         "../scripts/inversion_tables.py"

@@ -10,5 +10,7 @@ rule fetch_imagenet_weights:
     benchmark:
         "results/benchmarks/fetch_imagenet_weights/{model}.tsv"
     localrule: True
+    conda:
+        "../envs/torch.yaml"
     script:
         "../scripts/fetch_imagenet_weights.py"
