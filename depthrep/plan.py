@@ -138,3 +138,11 @@ def all_inversions(config: dict) -> list[Inversion]:
         if name in resnet_figures(config):
             seen.update(dict.fromkeys(jobs(config, name)))
     return list(seen)
+
+
+def used_targets(config: dict) -> list[str]:
+    return sorted({job.target for job in all_inversions(config)})
+
+
+def used_models(config: dict, state: str) -> list[str]:
+    return sorted({job.model for job in all_inversions(config) if job.state == state})

@@ -67,9 +67,23 @@ def figure_files(figure):
     return [f"results/figures/{figure}.png", f"results/figures/{figure}.pdf"]
 
 
+def input_files():
+    """Every input file of this run, for the provenance record: images and weights."""
+    files = []
+    for target in plan.used_targets(config):
+        if isinstance(config["targets"][target], dict):
+            files += [f"results/downloads/{target}.zip", downloaded_image(target)]
+        files.append(plan.target_path(target))
+    files += [
+        f"results/weights/{m}_imagenet.json"
+        for m in plan.used_models(config, "imagenet")
+    ]
+    return files
+
+
 def all_outputs():
     figures = [
         path for name in plan.made_figures(config) for path in figure_files(name)
     ]
     tables = ["results/tables/inversions.csv", "results/tables/trajectories.csv"]
-    return figures + tables + ["results/summary.md"]
+    return figures + tables + ["results/summary.md", "results/provenance.json"]
