@@ -76,8 +76,23 @@ def test_tiny_run_figures_are_valid_images_and_the_summary_lists_what_was_left_o
 def test_changing_one_figure_setting_reruns_only_its_jobs(tiny_run):
     assert planned_jobs(tiny_run, *TINY) == {}
     edit_preset(tiny_run / "presets/tiny.yaml", lambda p: p.setdefault("figures", {}).update({"fig3": {"caption": "changed"}}))
-    assert planned_jobs(tiny_run, *TINY) == {"resnet_figure": 1, "summary": 1, "all": 1}
+    assert planned_jobs(tiny_run, *TINY) == {"resnet_figure": 1, "summary": 1, "provenance": 1, "all": 1}
     edit_preset(tiny_run / "presets/tiny.yaml", lambda p: p["runs"]["long"].update({"iterations": 61}))
     jobs = planned_jobs(tiny_run, *TINY)
     assert jobs["invert"] == 2  # Fig 4's and Fig 5's inversions, nothing of the fixed run
     assert jobs["resnet_figure"] == 3  # fig4, fig5, and fig3 whose caption changed above
+
+
+def test_a_second_tiny_run_gives_identical_tables(tiny_run, tmp_path):
+    again = copy_workflow(tmp_path / "again")
+    snakemake(again, *TINY)
+    for table in ["inversions.csv", "trajectories.csv"]:
+        assert (again / "results/tables" / table).read_bytes() == (tiny_run / "results/tables" / table).read_bytes(), table
+
+
+def test_report_holds_every_figure_and_table_with_captions(tiny_run):
+    snakemake(tiny_run, "--report", "report.html", *TINY)
+    html = (tiny_run / "report.html").read_text()
+    for name in ["fig2.png", "fig3.png", "fig4.png", "fig5.png", "figS3.png", "inversions.csv", "trajectories.csv", "summary.md"]:
+        assert name in html, name
+    assert "Untrained ResNet50 Conv2, m_g and m_i against iterations" in html  # fig4's caption

@@ -11,18 +11,13 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKFLOW_FILES = ["Snakefile", "config.yaml", "rules", "scripts", "schemas", "presets", "profiles", "report"]
+NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "results", ".snakemake", "__pycache__", ".pytest_cache", "*.egg-info")
 
 
 def copy_workflow(dest: Path) -> Path:
-    """Copy the workflow (not results/) to `dest`, so tests never touch the user's results."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in WORKFLOW_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name)
-        else:
-            shutil.copy2(source, dest / name)
+    """Copy the repository without results or environments to `dest`, so tests never touch
+    the user's results."""
+    shutil.copytree(ROOT, dest, ignore=NOT_COPIED, dirs_exist_ok=True)
     return dest
 
 
