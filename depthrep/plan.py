@@ -146,3 +146,16 @@ def used_targets(config: dict) -> list[str]:
 
 def used_models(config: dict, state: str) -> list[str]:
     return sorted({job.model for job in all_inversions(config) if job.state == state})
+
+
+def inversion_resources(config: dict, run: str) -> dict[str, int]:
+    """Host memory (MB) and runtime (minutes) to ask a scheduler for, scaled with the preset.
+
+    Memory grows with the pixels of the batch (seeds x candidates) that the job keeps
+    alongside the model; runtime with iterations x pixels x batch. The constants are
+    generous for a ResNet152 on one GPU at the paper's 299x299 and cover the CPU presets.
+    """
+    settings = config["runs"][run]
+    batch = len(settings["seeds"]) * len(settings["lr_candidates"])
+    work = settings["iterations"] * batch * (config["image_size"] / 299) ** 2
+    return {"mem_mb": int(4000 + 400 * batch * (config["image_size"] / 299) ** 2), "runtime": int(30 + work / 100)}

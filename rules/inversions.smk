@@ -16,6 +16,9 @@ rule invert:
         "results/benchmarks/invert/{run}_{model}_{state}_{target}_{layer}_{update_rule}.tsv"
     conda:
         "../envs/torch.yaml"
+    resources:
+        mem_mb=lambda w: plan.inversion_resources(config, w.run)["mem_mb"],
+        runtime=lambda w: plan.inversion_resources(config, w.run)["runtime"],
     params:
         settings=lambda w: config["runs"][w.run],
         seed=config["seed"],
