@@ -15,6 +15,7 @@ gradients makes a step about 1.5 times faster).
 from __future__ import annotations
 
 import os
+import pickle
 import urllib.error
 from pathlib import Path
 from urllib.parse import urlparse
@@ -69,11 +70,11 @@ def imagenet_state_dict(arch: str) -> dict:
     weights = RESNETS[arch][1].IMAGENET1K_V1
     try:
         return weights.get_state_dict(progress=False, check_hash=True)
-    except (urllib.error.URLError, OSError, RuntimeError) as err:
+    except (urllib.error.URLError, OSError, RuntimeError, pickle.UnpicklingError, EOFError) as err:
         target = imagenet_weights_file(arch)
         raise WeightsUnavailable(
-            f"ImageNet weights for {arch} are not in the torch cache and could not be downloaded "
-            f"({err}). Download {weights.url} and put it at {target} "
+            f"ImageNet weights for {arch} could not be downloaded, or the file in the torch cache is "
+            f"broken ({type(err).__name__}: {err}). Download {weights.url} and put it at {target} "
             f"(set TORCH_HOME to use another cache folder)."
         ) from err
 

@@ -3,8 +3,8 @@
 import sys
 from pathlib import Path
 
-# The library beside this workflow is importable while the workflow is parsed; jobs get it
-# from the environment (make's .venv, or the envs/ files, which install it).
+# The library beside this workflow is importable while the workflow is parsed and in every
+# script job (Snakemake hands this sys.path to scripts), also in the conda envs of envs/.
 sys.path.insert(0, workflow.basedir)
 
 from depthrep import plan

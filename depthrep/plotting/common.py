@@ -48,6 +48,9 @@ def save_figure(fig, png: str | Path, pdf: str | Path | None = None) -> None:
     """Write the figure as PNG (and PDF), atomically, and close it."""
     fig.tight_layout()
     for path in [p for p in (png, pdf) if p]:
+        kind = Path(path).suffix.lstrip(".")
+        # No creation date in PDFs, so a rerun gives byte-identical files.
+        metadata = {"CreationDate": None} if kind == "pdf" else None
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=Path(path).suffix.lstrip("."), dpi=120)
+            fig.savefig(tmp, format=kind, dpi=120, metadata=metadata)
     plt.close(fig)

@@ -70,6 +70,10 @@ def draw_trajectories(config: dict, figure: str, png: str | Path, pdf: str | Pat
         trajectory = pd.read_csv(Path(job.directory) / "trajectory.csv")
         row = read_json(Path(job.directory) / "result.json")["rows"][0]
         first = trajectory[trajectory.seed == row["seed"]]
+        ax.set_title(f"{job.model} {job.state} {job.layer}, {UPDATE_NAMES[job.update]}, lr {row['lr']:g}", fontsize=8)
+        if first.empty:  # no trajectory to draw on log axes
+            ax.text(0.5, 0.5, "every learning rate diverged", ha="center", va="center", transform=ax.transAxes)
+            continue
         x = first.iteration + 1
         ax.plot(x, first.m_g, "o-", ms=3, label="m_g = ||O(a_g) - O(a)||")
         ax.plot(x, first.m_i, "s-", ms=3, label="m_i = ||a_g - a||")
@@ -78,7 +82,6 @@ def draw_trajectories(config: dict, figure: str, png: str | Path, pdf: str | Pat
         ax.set_yscale("log")
         ax.set_xlabel("iteration + 1")
         ax.set_ylabel("L2 distance")
-        ax.set_title(f"{job.model} {job.state} {job.layer}, {UPDATE_NAMES[job.update]}, lr {row['lr']:g}", fontsize=8)
         ax.legend(fontsize=7)
     fig.suptitle(_figure_title(config, figure), fontsize=9)
     save_figure(fig, png, pdf)
