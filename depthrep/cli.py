@@ -1,0 +1,61 @@
+"""Command line: invert one layer of a ResNet for one image and print the paper's distances.
+
+    depthrep invert --model resnet50 --layer conv3 --image sample:chelsea --size 64
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from . import engine, images, models, runtime
+from .embeddings import embed_target
+from .schedules import Linear
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="depthrep", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = top.add_subparsers(dest="command", required=True)
+    invert = commands.add_parser("invert", help="invert one layer for one image")
+    invert.add_argument("--model", default="resnet50", choices=sorted(models.RESNETS))
+    invert.add_argument("--weights", default="untrained", help="untrained, imagenet or a checkpoint path")
+    invert.add_argument("--layer", default="conv3", choices=list(models.CUTS))
+    invert.add_argument("--image", default="sample:chelsea", help="an image file or sample:<name>")
+    invert.add_argument("--size", type=int, default=64, help="side of the square the image is resized to")
+    invert.add_argument("--iterations", type=int, default=200)
+    invert.add_argument("--lr", type=float, nargs="+", default=[0.1, 0.03, 0.01], help="learning-rate candidates (decaying to 0)")
+    invert.add_argument("--blur", type=float, nargs=2, metavar=("START", "END"), help="eq. 5 blur sigma schedule; eq. 4 if omitted")
+    invert.add_argument("--loss-scale", type=float, default=0.15)
+    invert.add_argument("--shift-std", type=float, default=0.05, help="std of the shift a' = a + N(0, std)")
+    invert.add_argument("--seed", type=int, default=0)
+    invert.add_argument("--device", default="auto")
+    invert.add_argument("--out", help="write a_g as a PNG here")
+    return top
+
+
+def invert(args: argparse.Namespace) -> dict:
+    device = runtime.configure(deterministic=True, device=args.device)
+    image = images.load_image(args.image, args.size)
+    model = models.load_resnet(args.model, args.weights, seed=args.seed).to(device)
+    embedded = embed_target(model, image, args.shift_std, args.seed, device)
+    settings = engine.Settings(input_shape=tuple(image.shape), iterations=args.iterations, loss_scale=args.loss_scale)
+    blur = Linear(*args.blur) if args.blur else None
+    problem = engine.Problem(
+        target=embedded["embeddings"][args.layer].to(device), lr=Linear(1, 0), blur=blur, seed=args.seed, reference=image
+    )
+    best = engine.sweep(models.SingleCut(model, args.layer), [problem], args.lr, settings)[0]
+    if args.out and best.input is not None:
+        images.save_image(best.input, args.out)
+    return {"lr": best.lr, "m_g": best.m_g, "m_s": embedded["m_s"][args.layer], "m_i": best.m_i, "shift_distance": embedded["shift_distance"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    result = invert(args)
+    print("  ".join(f"{name}={value:.4g}" for name, value in result.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,132 @@
+"""The inversion engine: batching, the update rules, the learning-rate sweep, trajectories."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from depthrep import engine, models
+from depthrep.schedules import Linear, log_spaced
+
+
+def resnet_problem_set(dtype):
+    model = models.load_resnet("resnet18", seed=0).to(dtype)
+    forward = models.SingleCut(model, "conv3")
+    image = torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(0), dtype=dtype)
+    target = forward(image[None])[0]
+    problems = [
+        engine.Problem(target=target, lr=Linear(0.05, 0.0), seed=0, reference=image),
+        engine.Problem(target=target, lr=Linear(0.2, 0.0), seed=1, reference=image, blur=Linear(2.4, 0.4)),
+        engine.Problem(target=target * 0.5, lr=Linear(0.1, 0.1), seed=2, reference=image),
+        engine.Problem(target=target, lr=Linear(0.1, 0.01), seed=3, blur=Linear(1.0, 1.0)),
+    ]
+    return forward, problems, image
+
+
+@pytest.mark.parametrize("dtype, iterations, tolerance", [(torch.float64, 15, 1e-10), (torch.float32, 2, 1e-4)])
+def test_a_problem_solved_in_a_batch_equals_it_solved_alone(dtype, iterations, tolerance):
+    # float32 is checked over few steps only: the sign of the L1 gradient turns rounding
+    # differences between batch sizes into different steps as iterations go on.
+    forward, problems, image = resnet_problem_set(dtype)
+    settings = engine.Settings(input_shape=tuple(image.shape), iterations=iterations, record_at=(0, iterations))
+    batched = engine.invert(forward, problems, settings)
+    for i, problem in enumerate(problems):
+        alone = engine.invert(forward, [problem], settings)
+        assert torch.allclose(batched.inputs[i], alone.inputs[0], rtol=0, atol=tolerance), i
+        assert math.isclose(batched.m_g[i].item(), alone.m_g[0].item(), rel_tol=tolerance)
+    assert math.isnan(batched.m_i[3]) and not math.isnan(batched.m_i[0])  # m_i only with a reference
+
+
+def test_max_batch_does_not_change_results():
+    forward, problems, image = resnet_problem_set(torch.float64)
+    settings = engine.Settings(input_shape=tuple(image.shape), iterations=5)
+    whole = engine.invert(forward, problems, settings)
+    chunked = engine.invert(forward, problems, settings, max_batch=3)
+    assert torch.allclose(whole.inputs, chunked.inputs, rtol=0, atol=1e-12)
+
+
+def invert_mlp(first_width, iterations=3000):
+    shape = (3, 6, 6)  # 108 input elements
+    image = torch.rand(shape, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    model = models.mlp(shape, [first_width, 216], dtype=torch.float64, seed=0)
+    problem = engine.Problem(target=model(image[None])[0], lr=Linear(1, 0), reference=image)
+    settings = engine.Settings(input_shape=shape, iterations=iterations, record_at=tuple(log_spaced(iterations, 8)))
+    return engine.sweep(model, [problem], [0.03, 0.01, 0.003], settings)[0]
+
+
+def test_an_overcomplete_linear_model_is_inverted_and_an_undercomplete_one_is_not():
+    over, under = invert_mlp(216), invert_mlp(54)
+    assert over.m_i < 0.01  # every layer wider than the input: a_g -> a
+    first = under.trajectory.iloc[0]
+    assert under.m_g < first.m_g / 100  # the embedding is matched ...
+    assert under.m_i > 1.0  # ... by an input far from the target
+    late = under.trajectory[under.trajectory.iteration >= 500].m_i
+    assert late.max() - late.min() < 0.05 * late.mean()  # m_i has levelled off
+
+
+def test_blur_keeps_the_mean_of_a_constant_image_and_sigma_zero_is_identity():
+    images = torch.full((3, 3, 8, 8), 0.3)
+    images[2] = torch.rand(3, 8, 8)
+    blurred = engine.gaussian_blur(images, torch.tensor([1.0, 2.4, 0.0]))
+    assert torch.allclose(blurred[:2], images[:2])
+    assert torch.equal(blurred[2], images[2])
+    noisy = torch.rand(1, 3, 8, 8)
+    smooth = engine.gaussian_blur(noisy, torch.tensor([2.4]))
+    assert smooth.std() < noisy.std()
+
+
+def test_the_sweep_keeps_the_lowest_m_g_and_drops_a_diverging_candidate(caplog):
+    shape = (3, 4, 4)
+    image = torch.rand(shape, generator=torch.Generator().manual_seed(0))
+    model = models.mlp(shape, [64], seed=0)
+
+    def forward(x):  # overflows to inf when the input leaves a sane range, as a diverging run would
+        return model(torch.where(x.abs() > 1e3, torch.tensor(float("inf")), x))
+
+    problem = engine.Problem(target=model(image[None])[0], lr=Linear(1, 0), reference=image)
+    settings = engine.Settings(input_shape=shape, iterations=200, step="raw")
+    best = engine.sweep(forward, [problem], [1e6, 0.01, 0.001], settings)[0]
+    table = best.candidates.set_index("lr")
+    assert table.loc[1e6, "diverged"] and not table.loc[0.01, "diverged"]
+    assert best.lr == table[~table.diverged].m_g.idxmin()
+    assert best.m_g == pytest.approx(table[~table.diverged].m_g.min())
+    assert "dropped diverging learning rates" in caplog.text
+
+
+def test_a_problem_whose_every_candidate_diverges_is_reported_not_raised():
+    shape = (3, 4, 4)
+    model = models.mlp(shape, [8], seed=0)
+    problem = engine.Problem(target=torch.zeros(8), lr=Linear(1, 1))
+    settings = engine.Settings(input_shape=shape, iterations=5, step="raw")
+    best = engine.sweep(lambda x: model(x) * float("inf"), [problem], [0.1, 0.01], settings)[0]
+    assert best.all_diverged and math.isnan(best.lr) and best.input is None
+    assert best.candidates.diverged.all()
+
+
+def test_the_trajectory_holds_the_requested_iterations():
+    forward, problems, image = resnet_problem_set(torch.float32)
+    settings = engine.Settings(input_shape=tuple(image.shape), iterations=8, record_at=(0, 2, 8))
+    result = engine.invert(forward, problems[:2], settings)
+    table = result.trajectory
+    assert sorted(table.iteration.unique()) == [0, 2, 8]
+    assert list(table.columns) == ["problem", "iteration", "loss", "m_g", "m_i"]
+    final = table[table.iteration == 8].set_index("problem")
+    assert final.m_g.tolist() == pytest.approx(result.m_g.tolist(), rel=1e-5)
+    assert (table.groupby("problem").m_g.first() > final.m_g).all()  # the embedding distance fell
+
+
+def test_initial_inputs_follow_the_settings_and_the_seed():
+    settings = engine.Settings(input_shape=(3, 64, 64), iterations=1, init_mean=0.7, init_std=0.05)
+    problems = [engine.Problem(target=torch.zeros(1), lr=Linear(1, 1), seed=s) for s in (0, 0, 1)]
+    x = engine.initial_inputs(problems, settings, torch.float32)
+    assert x.mean().item() == pytest.approx(0.7, abs=0.002) and x.std().item() == pytest.approx(0.05, rel=0.02)
+    assert torch.equal(x[0], x[1]) and not torch.equal(x[0], x[2])
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="iterations"):
+        engine.Settings(input_shape=(3, 8, 8), iterations=0)
+    with pytest.raises(ValueError, match="step"):
+        engine.Settings(input_shape=(3, 8, 8), iterations=1, step="adam")

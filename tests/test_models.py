@@ -1,0 +1,108 @@
+"""Models: the paper's layer cuts, weight sources and MLPs."""
+
+from __future__ import annotations
+
+import urllib.error
+
+import pytest
+import torch
+
+from depthrep import models
+
+
+@pytest.fixture(scope="module")
+def resnet18():
+    return models.load_resnet("resnet18", "untrained", seed=0)
+
+
+def test_cuts_equal_torchvision_intermediate_outputs(resnet18):
+    seen = {}
+    nodes = {"conv1": resnet18.relu, "conv2": resnet18.layer1, "conv3": resnet18.layer2, "conv4": resnet18.layer3, "conv5": resnet18.layer4}
+    hooks = [module.register_forward_hook(lambda m, i, o, name=name: seen.setdefault(name, o)) for name, module in nodes.items()]
+    x = torch.rand(2, 3, 64, 64)
+    with torch.no_grad():
+        resnet18(x)
+        cuts = models.cut(resnet18, list(models.CUTS))(x)
+    for hook in hooks:
+        hook.remove()
+    for name in models.CUTS:
+        assert torch.equal(cuts[name], seen[name]), name
+    assert cuts["conv1"].shape[-1] == 32  # the stem ends before the max pool (which halves again)
+
+
+def test_a_conv2_forward_runs_no_later_stage(resnet18):
+    body = models.cut(resnet18, ["conv2"])
+    called = []
+    for name, module in body.named_modules():
+        if name:
+            module.register_forward_pre_hook(lambda m, i, name=name: called.append(name))
+    with torch.no_grad():
+        body(torch.rand(1, 3, 32, 32))
+    assert any(name.startswith("layer1") for name in called)
+    assert not any(name.split(".")[0] in {"layer2", "layer3", "layer4", "avgpool", "fc"} for name in called)
+
+
+def test_untrained_weights_are_seeded(resnet18):
+    same = models.load_resnet("resnet18", "untrained", seed=0)
+    other = models.load_resnet("resnet18", "untrained", seed=1)
+    assert torch.equal(same.conv1.weight, resnet18.conv1.weight)
+    assert not torch.equal(other.conv1.weight, resnet18.conv1.weight)
+
+
+def test_models_are_frozen_and_in_eval_mode(resnet18):
+    assert not resnet18.training
+    assert not any(p.requires_grad for p in resnet18.parameters())
+
+
+@pytest.fixture
+def offline(monkeypatch, tmp_path):
+    """An empty torch cache and no network."""
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+
+    def no_network(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(torch.hub, "download_url_to_file", no_network)
+    return tmp_path
+
+
+def test_imagenet_weights_missing_offline_name_the_file_and_folder(offline):
+    with pytest.raises(models.WeightsUnavailable) as error:
+        models.load_resnet("resnet18", "imagenet")
+    assert "resnet18-f37072fd.pth" in str(error.value)
+    assert str(offline / "hub" / "checkpoints") in str(error.value)
+
+
+def test_imagenet_weights_in_the_cache_are_loaded_without_download(offline, resnet18):
+    path = models.imagenet_weights_file("resnet18")
+    path.parent.mkdir(parents=True)
+    torch.save(resnet18.state_dict(), path)
+    loaded = models.load_resnet("resnet18", "imagenet", seed=5)
+    assert torch.equal(loaded.fc.weight, resnet18.fc.weight)
+
+
+def test_checkpoint_round_trip(tmp_path, resnet18):
+    path = tmp_path / "model.pt"
+    models.save_checkpoint(path, "resnet18", resnet18, epochs=3)
+    loaded = models.load_resnet("resnet18", path, seed=7)
+    for name, tensor in resnet18.state_dict().items():
+        assert torch.equal(loaded.state_dict()[name], tensor), name
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_mlp_has_the_requested_widths_dtype_and_nonlinearity():
+    model = models.mlp((3, 4, 4), [10, 20], relu=True, dtype=torch.float64, seed=0)
+    linear = [m for m in model if isinstance(m, torch.nn.Linear)]
+    assert [m.in_features for m in linear] == [48, 10] and [m.out_features for m in linear] == [10, 20]
+    assert all(m.weight.dtype == torch.float64 and m.bias is not None for m in linear)
+    assert sum(isinstance(m, torch.nn.ReLU) for m in model) == 2
+    assert model(torch.rand(2, 3, 4, 4, dtype=torch.float64)).shape == (2, 20)
+    with pytest.raises(ValueError, match="widths"):
+        models.mlp((3, 4, 4), [])
+
+
+def test_unknown_model_and_layer_are_refused(resnet18):
+    with pytest.raises(ValueError, match="unknown model 'resnet34'"):
+        models.load_resnet("resnet34")
+    with pytest.raises(ValueError, match="unknown layer"):
+        models.cut(resnet18, ["conv6"])
