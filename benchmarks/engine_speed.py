@@ -1,12 +1,13 @@
 """How much the batched engine gains over solving problems one at a time, and what it costs
 over a bare forward + backward loop.
 
-    .venv/bin/python benchmarks/engine_speed.py [--problems 8 --steps 20 --size 64 --arch resnet50 --layer conv5]
+    .venv/bin/python benchmarks/engine_speed.py [--problems 8 --steps 20 --size 64 --arch resnet50 --layer conv5 --repeats 3]
 
 Prints problems x steps per second for (a) the engine on all problems as one batch, (b) the
 engine on one problem at a time, (c) a bare PyTorch loop on the same batch (forward, L1 loss,
 input gradient, plain step), then the engine's overhead over (c), and on the last line
-`speedup: <(a) / (b)>`.
+`speedup: <(a) / (b)>`. Each time is the fastest of --repeats runs, taken in turn, so that
+work from other processes on a shared machine inflates no method more than another.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from depthrep.devices import pick_device
 from depthrep.schedules import Linear
 
 
-def timed(work, device) -> float:
+def seconds(work, device) -> float:
     if device.type == "cuda":
         torch.cuda.synchronize()
     start = time.perf_counter()
@@ -29,6 +30,15 @@ def timed(work, device) -> float:
     if device.type == "cuda":
         torch.cuda.synchronize()
     return time.perf_counter() - start
+
+
+def fastest(methods: dict, repeats: int, device) -> dict:
+    """The shortest of `repeats` runs of each method, the methods taking turns."""
+    times = {name: [] for name in methods}
+    for _ in range(repeats):
+        for name, work in methods.items():
+            times[name].append(seconds(work, device))
+    return {name: min(runs) for name, runs in times.items()}
 
 
 def bare_loop(forward, targets: torch.Tensor, x: torch.Tensor, steps: int) -> None:
@@ -47,8 +57,11 @@ def main(argv=None) -> None:
     options.add_argument("--size", type=int, default=64)
     options.add_argument("--arch", default="resnet50")
     options.add_argument("--layer", default="conv5")
+    options.add_argument("--repeats", type=int, default=3, help="time each method this many times, keep the fastest")
     options.add_argument("--device", default="auto")
     args = options.parse_args(argv)
+    if min(args.problems, args.steps, args.size, args.repeats) < 1:
+        options.error("--problems, --steps, --size and --repeats must be positive")
 
     device = pick_device(args.device)
     forward = models.SingleCut(models.load_resnet(args.arch, seed=0), args.layer).to(device)
@@ -63,16 +76,21 @@ def main(argv=None) -> None:
     settings = engine.Settings(input_shape=shape, iterations=args.steps, record_at=(0, args.steps))
     engine.invert(forward, problems[:2], engine.Settings(input_shape=shape, iterations=2))  # warm-up
 
-    work = args.problems * args.steps
-    batched = timed(lambda: engine.invert(forward, problems, settings), device)
-    alone = timed(lambda: [engine.invert(forward, [p], settings) for p in problems], device)
     x0 = engine.initial_inputs(problems, settings, torch.float32).to(device)
-    bare = timed(lambda: bare_loop(forward, targets, x0.clone(), args.steps), device)
+    methods = {
+        "engine, one batch": lambda: engine.invert(forward, problems, settings),
+        "engine, one at a time": lambda: [engine.invert(forward, [p], settings) for p in problems],
+        "bare PyTorch loop, one batch": lambda: bare_loop(forward, targets, x0.clone(), args.steps),
+    }
+    times = fastest(methods, args.repeats, device)
+    batched, alone, bare = times.values()
 
+    work = args.problems * args.steps
     print(f"{args.arch} cut at {args.layer}, {args.size}x{args.size}, {args.problems} problems x {args.steps} steps on {device}")
+    print(f"fastest of {args.repeats} runs each")
     print(f"{'method':<28}{'seconds':>10}{'problem-steps/s':>18}")
-    for name, seconds in [("engine, one batch", batched), ("engine, one at a time", alone), ("bare PyTorch loop, one batch", bare)]:
-        print(f"{name:<28}{seconds:>10.2f}{work / seconds:>18.2f}")
+    for name, time_s in times.items():
+        print(f"{name:<28}{time_s:>10.2f}{work / time_s:>18.2f}")
     print(f"engine overhead over the bare loop: {100 * (batched / bare - 1):.1f}%")
     print(f"speedup: {alone / batched:.2f}")
 

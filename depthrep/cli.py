@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
+import sys
 
 from . import engine, images, models, runtime
 from .embeddings import embed_target
-from .schedules import Linear
+from .schedules import Linear, log_spaced
+
+log = logging.getLogger("depthrep.cli")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,32 +33,52 @@ def parser() -> argparse.ArgumentParser:
     invert.add_argument("--shift-std", type=float, default=0.05, help="std of the shift a' = a + N(0, std)")
     invert.add_argument("--seed", type=int, default=0)
     invert.add_argument("--device", default="auto")
+    invert.add_argument("--progress", type=int, default=6, help="about this many progress lines (log-spaced iterations)")
     invert.add_argument("--out", help="write a_g as a PNG here")
     return top
 
 
 def invert(args: argparse.Namespace) -> dict:
+    """The chosen learning rate and the paper's distances; a_g written to args.out."""
     device = runtime.configure(deterministic=True, device=args.device)
     image = images.load_image(args.image, args.size)
     model = models.load_resnet(args.model, args.weights, seed=args.seed).to(device)
     embedded = embed_target(model, image, args.shift_std, args.seed, device)
-    settings = engine.Settings(input_shape=tuple(image.shape), iterations=args.iterations, loss_scale=args.loss_scale)
+    settings = engine.Settings(
+        input_shape=tuple(image.shape),
+        iterations=args.iterations,
+        loss_scale=args.loss_scale,
+        record_at=tuple(log_spaced(args.iterations, args.progress)),  # the engine logs these
+    )
     blur = Linear(*args.blur) if args.blur else None
     problem = engine.Problem(
         target=embedded["embeddings"][args.layer].to(device), lr=Linear(1, 0), blur=blur, seed=args.seed, reference=image
     )
+    log.info(
+        "inverting %s of %s (%s weights) for %s at %dx%d on %s: %d iterations, learning rates %s, %s",
+        args.layer, args.model, args.weights, args.image, args.size, args.size, device, args.iterations,
+        args.lr, f"blur {args.blur[0]:g} -> {args.blur[1]:g}" if blur else "no blur",
+    )
     best = engine.sweep(models.SingleCut(model, args.layer), [problem], args.lr, settings)[0]
+    finals = ", ".join(f"{row.lr:g}: {row.m_g:.4g}" for row in best.candidates.itertuples())
+    log.info("final m_g per learning rate: %s; kept %g", finals, best.lr)
     if args.out and best.input is not None:
         images.save_image(best.input, args.out)
+        log.info("wrote a_g to %s", args.out)
     return {"lr": best.lr, "m_g": best.m_g, "m_s": embedded["m_s"][args.layer], "m_i": best.m_i, "shift_distance": embedded["shift_distance"]}
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Exit status 0, 1 when every learning rate diverged, 2 for bad input (named on stderr)."""
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    result = invert(args)
+    try:
+        result = invert(args)
+    except (images.ImageError, models.WeightsUnavailable, ValueError) as err:
+        print(f"depthrep {args.command}: error: {err}", file=sys.stderr)
+        return 2
     print("  ".join(f"{name}={value:.4g}" for name, value in result.items()))
-    return 0
+    return 1 if math.isnan(result["lr"]) else 0  # lr NaN: every candidate diverged
 
 
 if __name__ == "__main__":

@@ -1,17 +1,43 @@
-"""The command line prints the paper's distances for one inversion."""
+"""The command line prints the paper's distances for one inversion and names bad input."""
 
+import logging
+import math
+
+import pytest
 from PIL import Image
 
 from depthrep import cli
 
+SMALL = ["invert", "--model", "resnet18", "--layer", "conv1", "--size", "32", "--iterations", "30"]
 
-def test_invert_prints_the_distances_and_writes_the_image(tmp_path, capsys):
+
+def printed(capsys) -> dict:
+    return {name: float(value) for name, value in (item.split("=") for item in capsys.readouterr().out.split())}
+
+
+def test_invert_prints_the_distances_logs_progress_and_writes_the_image(tmp_path, capsys, caplog):
     out = tmp_path / "a_g.png"
-    argv = ["invert", "--model", "resnet18", "--layer", "conv1", "--size", "32", "--iterations", "30", "--lr", "0.1", "0.03", "--out", str(out)]
-    assert cli.main(argv) == 0
-    values = dict(item.split("=") for item in capsys.readouterr().out.split())
-    assert set(values) == {"lr", "m_g", "m_s", "m_i", "shift_distance"}
-    assert float(values["m_g"]) < float(values["m_s"])
-    assert float(values["lr"]) in (0.1, 0.03)
+    with caplog.at_level(logging.INFO):
+        assert cli.main([*SMALL, "--lr", "0.1", "0.03", "--out", str(out)]) == 0
+    values = printed(capsys)
+    assert list(values) == ["lr", "m_g", "m_s", "m_i", "shift_distance"]
+    assert values["lr"] in (0.1, 0.03)
+    assert 0 < values["m_g"] < values["m_s"]  # Conv1 of an untrained ResNet is inverted well
+    assert values["m_i"] > 0
+    assert values["shift_distance"] == pytest.approx(0.05 * (3 * 32 * 32) ** 0.5, rel=0.05)
+    assert "inverting conv1 of resnet18" in caplog.text and "iteration 0/30" in caplog.text
+    assert f"kept {values['lr']:g}" in caplog.text
     with Image.open(out) as image:
         assert image.size == (32, 32)
+
+
+def test_bad_input_is_named_without_a_traceback(tmp_path, capsys):
+    missing = tmp_path / "dog.png"
+    assert cli.main([*SMALL, "--image", str(missing)]) == 2
+    assert capsys.readouterr().err.strip() == f"depthrep invert: error: target image {missing} does not exist"
+
+
+def test_every_learning_rate_diverging_exits_non_zero_with_nan_distances(capsys):
+    assert cli.main([*SMALL, "--lr", "1e39"]) == 1  # inf in float32
+    values = printed(capsys)
+    assert math.isnan(values["lr"]) and math.isnan(values["m_g"]) and values["m_s"] > 0
