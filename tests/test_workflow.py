@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from workflow import copy_workflow, edit_preset, planned_jobs, snakemake
+from workflow import TINY, copy_workflow, edit_preset, planned_jobs, snakemake
 
-TINY = ("--configfile", "presets/tiny.yaml")
+
 
 
 @pytest.mark.parametrize("preset", [[], ["--configfile", "presets/cpu.yaml"], list(TINY)])
@@ -34,14 +34,6 @@ def test_a_figure_the_preset_cannot_make_is_refused_with_the_reason(tmp_path):
 def test_one_figure_schedules_only_its_own_jobs(tmp_path):
     jobs = planned_jobs(copy_workflow(tmp_path), "fig4", *TINY)
     assert jobs == {"prepare_target": 1, "embed_target": 1, "invert": 1, "resnet_figure": 1, "fig4": 1}
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    """The tiny preset run once, shared by the end-to-end checks below."""
-    workdir = copy_workflow(tmp_path_factory.mktemp("tiny"))
-    snakemake(workdir, *TINY)
-    return workdir
 
 
 def test_tiny_run_makes_tables_with_the_paper_columns(tiny_run):
