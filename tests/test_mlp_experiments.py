@@ -1,0 +1,197 @@
+"""The fully connected experiments (Fig 6-9, S2) at a tiny scale: a 3x6x6 input (108 elements)
+and widths around 108 stand in for the paper's 3x29x29 (2523) and widths around 2523."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+import torch
+from PIL import Image
+
+from depthrep import exact_inversion, mlp_experiments, mlp_figures, models
+from depthrep.images import save_image
+from depthrep.mlp_experiments import Descent, final_rows
+
+SHAPE = (3, 6, 6)
+SIZE = 108
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "mlp_figure.py"
+
+# Tiny settings per figure for make_figure (image_size 8: load_image's smallest size).
+TINY = {"image_size": 8, "iterations": 20, "lr_candidates": [0.03, 0.01], "trajectory_points": 5}
+TINY_FIGURES = {
+    "fig6": {"widths": [96, 192, 400], "later_widths": [400, 400]},
+    "fig7": {"widths": [96, 400], "later_widths": [400, 400], "iterations": 60},
+    "fig8": {"depths": [1, 3], "width": 200, "longer_iterations": 40},
+    "fig9": {"layers": 2},
+    "figS2": {"draws": 30, "cond_layers": 3},
+}
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """These models are tiny: threads only add overhead, which grows manyfold when another
+    process keeps the cores busy."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def image() -> torch.Tensor:
+    return torch.rand(SHAPE, generator=torch.Generator().manual_seed(1))
+
+
+@pytest.fixture
+def image_file(tmp_path) -> Path:
+    path = tmp_path / "target.png"
+    save_image(torch.rand(3, 8, 8, generator=torch.Generator().manual_seed(2)), path)
+    return path
+
+
+def test_exact_inversion_recovers_the_input_in_float64_and_float32_does_much_worse(image):
+    data = exact_inversion.exact_inversion(image, layers=3, draws=40, cond_layers=3, descent=Descent(iterations=20))
+    table = data.table
+    errors = table[table.quantity == "recovery_error"].set_index("dtype").value
+    assert errors["float64"] < 1e-8
+    assert errors["float32"] > 1000 * errors["float64"]
+    # The inversion is exact, so O(a'') - O(a) is the output noise N(0, 1/1000) itself ...
+    noise = table[table.quantity == "noisy_output_distance"].value
+    assert noise.median() == pytest.approx(1e-3 * SIZE**0.5, rel=0.2)
+    # ... yet a'' lies far from a: much farther than the shifted input a'.
+    shift = table[table.quantity == "shift_distance"].value.item()
+    assert table[table.quantity == "noisy_input_distance"].value.median() > 10 * shift
+    cond = table[table.quantity == "condition_number"].value.tolist()
+    assert len(cond) == 3 and cond[0] > 1 and cond[-1] > cond[0]
+    assert data.images["noisy"].shape == SHAPE
+
+
+def test_exact_inversion_inverts_a_batch_of_outputs_and_refuses_what_it_cannot_invert(image):
+    model = models.mlp(SHAPE, [SIZE, SIZE], dtype=torch.float64, seed=3)
+    inputs = torch.rand(4, *SHAPE, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
+    recovered = exact_inversion.invert_exactly(model, model(inputs))
+    assert torch.allclose(recovered, inputs.flatten(1), atol=1e-8)
+    with pytest.raises(ValueError, match="square layers"):
+        exact_inversion.invert_exactly(models.mlp(SHAPE, [2 * SIZE]), torch.zeros(1, 2 * SIZE))
+    with pytest.raises(ValueError, match="no ReLU"):
+        exact_inversion.invert_exactly(models.mlp(SHAPE, [SIZE], relu=True), torch.zeros(1, SIZE))
+
+
+def test_a_first_layer_wider_than_the_input_is_inverted_and_a_narrower_one_plateaus(image):
+    descent = Descent(iterations=2000, lr_candidates=(0.03, 0.01, 0.003), trajectory_points=12)
+    data = mlp_experiments.width_sweep(image, widths=[54, 216], later_widths=[216, 216], descent=descent)
+    final = final_rows(data.table).set_index("width")
+    start = data.table[data.table.iteration == 0].set_index("width")
+    assert final.loc[216, "m_i"] < 0.02 * start.loc[216, "m_i"]  # overcomplete: a_g -> a
+    assert final.loc[54, "m_g"] < start.loc[54, "m_g"] / 100  # undercomplete: the embedding is matched ...
+    assert final.loc[54, "m_i"] > 0.3 * start.loc[54, "m_i"]  # ... by an input far from a
+    late = data.table[(data.table.width == 54) & (data.table.iteration >= 500)].m_i
+    assert late.max() - late.min() < 0.05 * late.mean()  # m_i has levelled off
+    assert final.good.all()  # m_g < m_s for both, as the paper finds
+    assert data.images[216].shape == SHAPE
+
+
+def test_an_untrained_relu_mlp_zeroes_about_half_of_each_layer(image):
+    model = models.mlp(SHAPE, [400, 400, 400], relu=True, seed=0)
+    fractions = mlp_experiments.zero_fractions(model, image)
+    assert len(fractions) == 3
+    assert all(0.4 < p < 0.6 for p in fractions), fractions
+    assert mlp_experiments.required_widths(SIZE, [0.5, 0.5, 0.75]) == [216, 432, 1728]
+    with pytest.raises(ValueError, match="layer 2 zeroes a fraction 1"):
+        mlp_experiments.required_widths(SIZE, [0.5, 1.0])
+    with pytest.raises(ValueError, match="no ReLU"):
+        mlp_experiments.zero_fractions(models.mlp(SHAPE, [SIZE]), image)
+
+
+def test_fig9_grows_the_widths_by_the_measured_zero_fraction(image):
+    data = mlp_experiments.relu_widths(image, layers=2, descent=Descent(iterations=10, lr_candidates=(0.03,)))
+    table = data.table.set_index(["model", "layer"])
+    assert table.loc[("constant", 1), "width"] == table.loc[("constant", 2), "width"] == SIZE
+    p = table.loc["constant"].zero_fraction.tolist()
+    assert table.loc["growing"].width.tolist() == mlp_experiments.required_widths(SIZE, p)
+    assert table.loc[("growing", 2), "width"] > 2.5 * SIZE  # about 4m for p ~ 1/2
+
+
+@pytest.mark.parametrize("figure", sorted(TINY_FIGURES))
+def test_each_figure_runs_at_a_tiny_scale_and_writes_its_table_and_plots(figure, image_file, tmp_path):
+    out = {kind: tmp_path / f"{figure}.{kind}" for kind in ("csv", "png", "pdf")}
+    settings = {**TINY, **TINY_FIGURES[figure]}
+    data = mlp_figures.make_figure(figure, image_file, settings, out["csv"], out["png"], out["pdf"], reduced="tiny test")
+    table = pd.read_csv(out["csv"])
+    assert len(table) == len(data.table) > 0
+    with Image.open(out["png"]) as png:
+        png.verify()
+    assert out["pdf"].read_bytes().startswith(b"%PDF")
+    if figure in ("fig6", "fig7", "fig8"):
+        expected = {"fig6": 3, "fig7": 2, "fig8": 4}[figure]  # fig8: two depths x two budgets
+        assert len(final_rows(table)) == expected
+        assert {"m_g", "m_s", "m_i", "lr", "shift_distance"} <= set(table.columns)
+        assert table.lr.isin(TINY["lr_candidates"]).all()
+
+
+def test_a_figure_is_deterministic_for_its_seed(image):
+    settings = {"iterations": 15, "lr_candidates": [0.03, 0.01], "widths": [54, 216], "later_widths": [216], "seed": 5}
+    first, again = (mlp_figures.compute("fig6", image, settings) for _ in range(2))
+    pd.testing.assert_frame_equal(first.table, again.table)
+    other = mlp_figures.compute("fig6", image, {**settings, "seed": 6})
+    assert not first.table.m_g.equals(other.table.m_g)
+
+
+def test_bad_settings_name_the_setting(image):
+    with pytest.raises(ValueError, match=r"unknown setting\(s\) \['widht'\] for fig6"):
+        mlp_figures.compute("fig6", image, {"widht": [100]})
+    with pytest.raises(ValueError, match="unknown MLP figure 'fig5'"):
+        mlp_figures.compute("fig5", image, {})
+    with pytest.raises(ValueError, match="lr_candidates"):
+        mlp_figures.compute("fig6", image, {"lr_candidates": []})
+    with pytest.raises(ValueError, match=r"width \(50\) must be at least the input size \(108\)"):
+        mlp_figures.compute("fig8", image, {"width": 50})
+    with pytest.raises(ValueError, match="widths must be a non-empty list"):
+        mlp_figures.compute("fig6", image, {"widths": []})
+
+
+@pytest.fixture
+def restored_logging(monkeypatch):
+    """The script points logging and sys.excepthook at its job log; put them back after."""
+    import logging
+    import sys
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    yield
+    for handler in root.handlers:
+        handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_the_snakemake_script_writes_the_figure_and_logs(image_file, tmp_path, restored_logging):
+    out = SimpleNamespace(table=str(tmp_path / "s2.csv"), png=str(tmp_path / "s2.png"), pdf=str(tmp_path / "s2.pdf"))
+    params = SimpleNamespace(
+        figure="figS2", settings={**TINY, **TINY_FIGURES["figS2"]}, image_source=str(image_file),
+        reduced="tiny test", device="cpu", deterministic=False,
+    )
+    log = tmp_path / "s2.log"
+    fake = SimpleNamespace(params=params, output=out, log=[str(log)], threads=1)
+    runpy.run_path(str(SCRIPT), init_globals={"snakemake": fake})
+    assert set(pd.read_csv(out.table).quantity) >= {"recovery_error", "noisy_input_distance", "condition_number", "gd_m_i"}
+    assert Path(out.png).stat().st_size > 0 and Path(out.pdf).stat().st_size > 0
+    assert "exact inversion errors" in log.read_text()
+
+
+def test_a_width_whose_every_learning_rate_diverged_is_reported_and_drawn(image, tmp_path):
+    settings = {"iterations": 10, "lr_candidates": [1e36], "widths": [54, 216], "later_widths": [216]}
+    data = mlp_figures.compute("fig6", image, settings)
+    final = final_rows(data.table)
+    assert final.m_g.isna().all() and (final.diverged_lrs == "1e+36").all() and not final.good.any()
+    assert data.images[54] is None
+    for figure in ("fig6", "fig7"):
+        png = tmp_path / f"{figure}.png"
+        mlp_figures.figure_spec(figure).draw(data, png, None, "every candidate diverges")
+        with Image.open(png) as drawn:
+            drawn.verify()
