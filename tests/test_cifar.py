@@ -1,0 +1,156 @@
+"""Sec 7: CIFAR loading (from made-up datasets in the real on-disk format), the standard and
+inverted classifiers, their training runs and the Sec 7 figure."""
+
+from __future__ import annotations
+
+import pickle
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from depthrep import cifar, classifiers
+from depthrep.plotting import training as plots
+from depthrep.training import TrainSettings
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# The files torchvision reads: (file, label key, number of images) per dataset, and the meta file.
+LAYOUT = {
+    "cifar10": ("cifar-10-batches-py", [(f"data_batch_{i}", "labels", 6) for i in range(1, 6)] + [("test_batch", "labels", 8)],
+                ("batches.meta", "label_names", 10)),
+    "cifar100": ("cifar-100-python", [("train", "fine_labels", 30), ("test", "fine_labels", 8)], ("meta", "fine_label_names", 100)),
+}
+
+
+def make_cifar(root: Path, name: str, seed: int = 0) -> dict[str, tuple[np.ndarray, list[int]]]:
+    """A small dataset in CIFAR's format: pickled dicts, data uint8 (N, 3072) in channel-major order.
+
+    The published files are Python 2 pickles whose str keys torchvision reads as "data",
+    "labels" or "fine_labels"; Python 3 str keys read back the same way.
+    """
+    folder, files, (meta, key, classes) = LAYOUT[name]
+    rng = np.random.default_rng(seed)
+    (root / folder).mkdir(parents=True)
+    written = {}
+    for file, label_key, count in files:
+        data = rng.integers(0, 256, (count, 3072), dtype=np.uint8)
+        labels = rng.integers(0, classes, count).tolist()
+        with open(root / folder / file, "wb") as out:
+            pickle.dump({"data": data, label_key: labels, "filenames": [f"{i}.png" for i in range(count)]}, out, protocol=2)
+        written[file] = (data, labels)
+    with open(root / folder / meta, "wb") as out:
+        pickle.dump({key: [f"class{i}" for i in range(classes)]}, out, protocol=2)
+    return written
+
+
+@pytest.mark.parametrize("name", ["cifar10", "cifar100"])
+def test_a_dataset_in_the_real_format_loads(tmp_path, name):
+    written = make_cifar(tmp_path, name)
+    train = cifar.load(name, tmp_path, train=True, verify=False)
+    test = cifar.load(name, tmp_path, train=False, verify=False)
+    train_files = [f for f in written if f not in ("test_batch", "test")]
+    expected_data = np.concatenate([written[f][0] for f in train_files])
+    expected_labels = sum((written[f][1] for f in train_files), [])
+    assert len(train) == len(expected_labels) and len(test) == 8
+    assert len(train.classes) == {"cifar10": 10, "cifar100": 100}[name]
+    image, label = train[7]
+    assert image.shape == (3, 32, 32) and image.dtype == torch.float32
+    assert torch.equal(image, torch.from_numpy(expected_data[7].reshape(3, 32, 32)).float() / 255)  # channel-major rows
+    assert label == expected_labels[7]
+    first = cifar.load(name, tmp_path, train=True, limit=5, verify=False)
+    assert len(first) == 5 and torch.equal(first[4][0], train[4][0])
+
+
+def test_made_up_files_fail_the_md5_check_and_missing_ones_name_the_folder(tmp_path):
+    make_cifar(tmp_path, "cifar10")
+    with pytest.raises(cifar.DatasetUnavailable, match="missing or corrupt under .*cifar-10-batches-py"):
+        cifar.load("cifar10", tmp_path, train=True)
+    with pytest.raises(cifar.DatasetUnavailable, match="so that its folder is .*cifar-100-python"):
+        cifar.load("cifar100", tmp_path, train=True, verify=False)
+    with pytest.raises(ValueError, match="unknown dataset 'mnist'"):
+        cifar.load("mnist", tmp_path, train=True)
+    with pytest.raises(ValueError, match="limit"):
+        cifar.load("cifar10", tmp_path, train=True, limit=0, verify=False)
+
+
+def test_fetch_offline_says_where_the_extracted_folder_goes(tmp_path, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    with pytest.raises(cifar.DatasetUnavailable) as caught:
+        cifar.fetch("cifar100", tmp_path)
+    message = str(caught.value)
+    assert "cifar-100-python.tar.gz" in message and f"so that its folder is {tmp_path / 'cifar-100-python'}" in message
+
+
+SHAPE = (3, 32, 32)
+
+
+def test_default_architectures_shrink_and_grow_as_named():
+    for name, spec in classifiers.ARCHITECTURES.items():
+        sizes = classifiers.hidden_sizes(spec, SHAPE)
+        steps = np.diff(sizes)
+        if name.endswith("standard"):
+            assert all(steps < 0) and sizes[-1] < 3072, name
+        else:
+            assert all(steps > 0) and sizes[0] >= 3072, name
+        model = classifiers.build(spec, SHAPE, 7, seed=0)
+        assert model.training and all(p.requires_grad for p in model.parameters())
+        assert model(torch.rand(2, *SHAPE)).shape == (2, 7)
+
+
+def test_classifier_init_is_seeded_and_bad_specs_are_refused():
+    spec = {"kind": "conv", "channels": [4, 8], "pool": True}
+    same = [classifiers.build(spec, SHAPE, 3, seed=s).state_dict() for s in (0, 0, 1)]
+    assert all(torch.equal(same[0][k], same[1][k]) for k in same[0])
+    assert not torch.equal(same[0]["0.weight"], same[2]["0.weight"])
+    assert classifiers.hidden_sizes(spec, SHAPE) == [4 * 16 * 16, 8 * 8 * 8]
+    with pytest.raises(ValueError, match="kind must be 'mlp' or 'conv'"):
+        classifiers.build({"kind": "vit"}, SHAPE, 3)
+    with pytest.raises(ValueError, match="widths must be a non-empty list"):
+        classifiers.build({"kind": "mlp", "widths": []}, SHAPE, 3)
+    with pytest.raises(ValueError, match="pool must be true or false"):
+        classifiers.build({"kind": "conv", "channels": [4]}, SHAPE, 3)
+    with pytest.raises(ValueError, match="too many pooled layers"):
+        classifiers.build({"kind": "conv", "channels": [1] * 6, "pool": True}, SHAPE, 3)
+
+
+TINY = {
+    "mlp_standard": {"kind": "mlp", "widths": [32, 16]},
+    "mlp_inverted": {"kind": "mlp", "widths": [16, 32]},
+    "conv_standard": {"kind": "conv", "channels": [4, 8], "pool": True},
+    "conv_inverted": {"kind": "conv", "channels": [2, 4], "pool": False},
+}
+
+
+def test_classifier_runs_and_the_sec7_figure(tmp_path):
+    make_cifar(tmp_path, "cifar10")
+    settings = TrainSettings(epochs=2, batch_size=8, lr=1e-3, evaluate_train=True)
+    runs = [
+        cifar.train_classifier("cifar10", tmp_path, name, spec, settings, tmp_path / f"{name}.pt", verify=False, device=torch.device("cpu"))
+        for name, spec in TINY.items()
+    ]
+    paths = [tmp_path / f"{name}.csv" for name in TINY]
+    for run, path in zip(runs, paths):
+        run.to_csv(path, index=False)
+    histories = plots.read_histories(paths)
+    assert {"train_accuracy", "test_accuracy", "dataset", "architecture"} <= set(histories.columns)
+    assert len(histories) == 2 * len(TINY) and set(histories.architecture) == set(TINY)
+
+    gaps = plots.final_gaps(histories)
+    assert list(gaps.design) == ["standard", "inverted", "standard", "inverted"]
+    last = histories[histories.epoch == 2].reset_index()
+    assert np.allclose(gaps.gap, last.train_accuracy - last.test_accuracy)
+
+    png = tmp_path / "sec7.png"
+    plots.draw_sec7(histories, {"cifar100": "CIFAR100 cannot be downloaded offline"}, ["cifar10", "cifar100"], png, None, reduced="tiny")
+    assert png.read_bytes().startswith(PNG_MAGIC)
+
+    nothing = plots.read_histories([])
+    assert plots.final_gaps(nothing).empty
+    plots.draw_sec7(nothing, {"cifar10": "offline", "cifar100": "offline"}, ["cifar10", "cifar100"], png, None)
+    assert png.read_bytes().startswith(PNG_MAGIC)

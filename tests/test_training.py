@@ -1,0 +1,197 @@
+"""Training: the noise-label dataset, the shared training loop (resume included), the noise
+model's checkpoint and Fig S5."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from depthrep import models, noise_data, training
+from depthrep.io import load_tensors
+from depthrep.noise_data import NoiseImages, NoiseSettings
+from depthrep.plotting import training as plots
+from depthrep.training import TrainSettings
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SMALL = NoiseSettings(images=24, classes=3, image_size=8, seed=0)
+SMALL_DATA = NoiseImages(SMALL)
+CPU = torch.device("cpu")
+
+
+def test_noise_images_are_fixed_by_their_seed():
+    a, b, other = NoiseImages(SMALL), NoiseImages(SMALL), NoiseImages(dataclasses.replace(SMALL, seed=1))
+    assert torch.equal(a.labels, b.labels) and all(torch.equal(a.image(i), b.image(i)) for i in range(len(a)))
+    assert not torch.equal(a.labels, other.labels)
+    assert not any(torch.equal(a.image(i), other.image(i)) for i in range(len(a)))
+    assert not torch.equal(a.image(0), a.image(1))
+
+
+def test_an_image_is_the_same_alone_and_in_any_batch():
+    data = NoiseImages(SMALL)
+    alone = torch.stack([data.image(i) for i in range(len(data))])
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(3)).tolist()
+    batches = [order[:5], order[5:16], order[16:]]  # batch edges fall anywhere
+    for batch, (x, y) in zip(batches, DataLoader(data, batch_sampler=batches)):
+        assert torch.equal(x, alone[batch])
+        assert torch.equal(y, data.labels[batch])
+
+
+def test_noise_statistics_and_label_range():
+    settings = NoiseSettings(images=300, classes=5, image_size=16, mean=0.5, std=0.25, seed=0)
+    data = NoiseImages(settings)
+    pixels = torch.stack([data.image(i) for i in range(50)])
+    assert pixels.shape == (50, 3, 16, 16)
+    assert abs(pixels.mean().item() - 0.5) < 0.01 and abs(pixels.std().item() - 0.25) < 0.01
+    assert set(data.labels.tolist()) == set(range(5))
+    with pytest.raises(IndexError):
+        data.image(300)
+
+
+def test_each_epoch_has_its_own_seeded_order():
+    settings = TrainSettings(epochs=2, batch_size=4, seed=0)
+    first = training.epoch_batches(10, settings, 1)
+    assert first == training.epoch_batches(10, settings, 1)
+    assert [len(b) for b in first] == [4, 4, 2] and sorted(sum(first, [])) == list(range(10))
+    assert first != training.epoch_batches(10, settings, 2)
+    assert first != training.epoch_batches(10, dataclasses.replace(settings, seed=1), 1)
+    assert training.epoch_batches(10, dataclasses.replace(settings, shuffle=False), 1) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+
+
+def tiny_model(seed: int = 0) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 3))
+
+
+def test_training_lowers_the_loss_and_reports_each_epoch():
+    settings = TrainSettings(epochs=12, batch_size=8, lr=1e-2, evaluate_train=True)
+    data = NoiseImages(SMALL)
+    history = training.fit(tiny_model(), data, settings, test=NoiseImages(dataclasses.replace(SMALL, seed=9)), device=CPU)
+    assert list(history.epoch) == list(range(1, 13))
+    assert set(history.columns) == {"epoch", "loss", "accuracy", "train_loss", "train_accuracy", "test_loss", "test_accuracy"}
+    assert history.train_loss.iloc[-1] < 0.5 * history.train_loss.iloc[0]
+    assert history.train_accuracy.iloc[-1] > 0.75  # 24 random labels of 3 classes memorised (chance: 1/3)
+
+
+def test_worker_processes_do_not_change_the_result():
+    alone, spread = tiny_model(), tiny_model()
+    settings = TrainSettings(epochs=2, batch_size=8)
+    history = training.fit(alone, SMALL_DATA, settings, device=CPU, workers=0)
+    assert training.fit(spread, SMALL_DATA, settings, device=CPU, workers=2).equals(history)
+    assert all(torch.equal(a, b) for a, b in zip(alone.parameters(), spread.parameters()))
+
+
+class Crashing(NoiseImages):
+    """A dataset that fails at its `fail_at`-th access: a job killed in the middle of an epoch."""
+
+    def __init__(self, settings, fail_at):
+        super().__init__(settings)
+        self.calls, self.fail_at = 0, fail_at
+
+    def __getitem__(self, index):
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise KeyboardInterrupt("killed")
+        return super().__getitem__(index)
+
+
+def test_a_killed_run_resumes_to_the_uninterrupted_result(tmp_path):
+    settings = TrainSettings(epochs=3, batch_size=8, lr=1e-2)
+    whole = tiny_model()
+    expected = training.fit(whole, NoiseImages(SMALL), settings, tmp_path / "whole.pt", device=CPU)
+
+    path = tmp_path / "resumed.pt"
+    with pytest.raises(KeyboardInterrupt):  # dies in epoch 2, after epoch 1 was saved
+        training.fit(tiny_model(), Crashing(SMALL, fail_at=len(SMALL_DATA) + 10), settings, path, device=CPU)
+    assert load_tensors(path)["epoch"] == 1 and not list(tmp_path.glob(".*partial"))
+    resumed = tiny_model(seed=5)  # a new process: its fresh weights must be replaced by the checkpoint's
+    history = training.fit(resumed, NoiseImages(SMALL), settings, path, device=CPU)
+
+    assert history.equals(expected)
+    for name, tensor in whole.state_dict().items():
+        assert torch.equal(resumed.state_dict()[name], tensor), name
+
+
+def test_a_finished_run_is_not_trained_again_and_can_be_extended(tmp_path):
+    path = tmp_path / "run.pt"
+    two = tiny_model()
+    first = training.fit(two, SMALL_DATA, TrainSettings(epochs=2, batch_size=8), path, device=CPU)
+    again = tiny_model(seed=7)
+    assert training.fit(again, SMALL_DATA, TrainSettings(epochs=2, batch_size=8), path, device=CPU).equals(first)
+    assert torch.equal(again[1].weight, two[1].weight)
+    longer = training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=3, batch_size=8), path, device=CPU)
+    assert list(longer.epoch) == [1, 2, 3] and longer.iloc[:2].equals(first)
+    with pytest.raises(ValueError, match="3 epochs, more than the 2"):
+        training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=2, batch_size=8), path, device=CPU)
+
+
+def test_a_checkpoint_of_other_settings_is_refused(tmp_path):
+    path = tmp_path / "run.pt"
+    training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=1, batch_size=8), path, device=CPU, identity={"data": 1})
+    with pytest.raises(ValueError, match=r"other settings \(lr: 0.0001 there, 0.001 now\)"):
+        training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=2, batch_size=8, lr=1e-3), path, identity={"data": 1})
+    with pytest.raises(ValueError, match=r"data: 1 there, 2 now"):
+        training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=2, batch_size=8), path, identity={"data": 2})
+    path.write_bytes(b"not a checkpoint")
+    with pytest.raises(ValueError, match="unreadable"):
+        training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=2, batch_size=8), path)
+    torch.save({"arch": "resnet50", "state_dict": {}}, path)  # a models.save_checkpoint file given by mistake
+    with pytest.raises(ValueError, match="is not a training checkpoint"):
+        training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=2, batch_size=8), path)
+
+
+
+def test_settings_read_from_yaml_are_cast_and_bad_ones_named():
+    assert TrainSettings(epochs="3", lr="1e-4").lr == 1e-4  # YAML reads 1e-4 as a string
+    assert NoiseSettings(images=10.0).images == 10 and isinstance(NoiseSettings(images=10.0).images, int)
+    with pytest.raises(ValueError, match="training setting batch_size must be positive"):
+        TrainSettings(epochs=1, batch_size=0)
+    with pytest.raises(ValueError, match="training setting epochs must be an integer, got 2.5"):
+        TrainSettings(epochs=2.5)
+    with pytest.raises(ValueError, match="training setting shuffle must be true or false"):
+        TrainSettings(epochs=1, shuffle="no")
+    with pytest.raises(ValueError, match="noise data setting std must be a number, got 'wide'"):
+        NoiseSettings(std="wide")
+
+
+def test_the_noise_model_checkpoint_loads_with_load_resnet(tmp_path):
+    data = NoiseSettings(images=4, classes=3, image_size=32, std=0.25)
+    settings = TrainSettings(epochs=1, batch_size=4)
+    history = noise_data.train_noise_model(data, settings, tmp_path / "noise.pt", tmp_path / "resume.pt", device=CPU)
+    untrained = models.load_resnet("resnet50", "untrained", seed=settings.seed)
+    loaded = models.load_resnet("resnet50", tmp_path / "noise.pt")
+    assert not torch.equal(loaded.conv1.weight, untrained.conv1.weight)
+    resumed = load_tensors(tmp_path / "resume.pt")["model"]
+    assert all(torch.equal(loaded.state_dict()[k], v) for k, v in resumed.items())
+    saved = torch.load(tmp_path / "noise.pt", weights_only=True)["settings"]
+    assert saved["data"]["std"] == 0.25 and saved["training"]["epochs"] == 1
+    assert saved["final_train_accuracy"] == history.accuracy.iloc[-1]
+
+
+def test_more_classes_than_the_resnet_outputs_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="classes must be at most 1000"):
+        noise_data.train_noise_model(NoiseSettings(images=2, classes=1001), TrainSettings(epochs=1), tmp_path / "m.pt")
+
+
+def test_kernel_mosaic_normalises_each_kernel():
+    kernels = torch.stack([torch.full((3, 7, 7), 5.0), torch.arange(147.0).reshape(3, 7, 7) - 100])
+    mosaic = plots.kernel_mosaic(kernels, columns=8, gap=1)
+    assert mosaic.shape == (3, 9, 65)
+    second = mosaic[:, 1:8, 9:16]
+    assert second.min() == 0 and second.max() == 1
+    assert torch.equal(mosaic[:, 1:8, 1:8], torch.zeros(3, 7, 7))  # a constant kernel has no range
+
+
+def test_fig_s5_draws_kernels_and_unavailable_panels(tmp_path):
+    model_path = tmp_path / "noise.pt"
+    models.save_checkpoint(model_path, "resnet50", models.load_resnet("resnet50", "untrained", seed=1))
+    kernels = plots.conv1_kernels("resnet50", model_path)
+    assert kernels.shape == (64, 3, 7, 7)
+    missing = plots.conv1_kernels("resnet50", tmp_path / "absent.pt")
+    assert isinstance(missing, str) and "does not exist" in missing
+    plots.draw_kernels({"ImageNet-trained": "offline", "noise-trained": kernels}, tmp_path / "s5.png", tmp_path / "s5.pdf", reduced="tiny")
+    assert (tmp_path / "s5.png").read_bytes().startswith(PNG_MAGIC)
+    assert (tmp_path / "s5.pdf").read_bytes().startswith(b"%PDF")
