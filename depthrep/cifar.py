@@ -21,6 +21,7 @@ from torch.utils.data import Dataset
 from torchvision import datasets
 
 from . import classifiers
+from .downloads import sha256
 from .training import TrainSettings, fit
 
 log = logging.getLogger(__name__)
@@ -49,14 +50,30 @@ def _where(name: str, root: str | Path) -> str:
     return f"Download {cls.url} and extract it into {root}, so that its folder is {folder(name, root)}"
 
 
-def fetch(name: str, root: str | Path) -> Path:
-    """Download and extract `name` into `root` (nothing is fetched when valid files are there already)."""
+def fetch(name: str, root: str | Path, verify: bool = True) -> Path:
+    """Download and extract `name` into `root` (nothing is fetched when valid files are there already).
+
+    verify=False downloads nothing: it only checks that the files of a dataset you put there
+    (in torchvision's format, not the published one) exist.
+    """
     cls = _check_name(name)
+    if not verify:
+        for train in (True, False):
+            load(name, root, train=train, verify=False)
+        return folder(name, root)
     try:
         cls(str(root), train=True, download=True)
     except (urllib.error.URLError, OSError, RuntimeError) as err:
         raise DatasetUnavailable(f"{name} could not be downloaded or is corrupt ({type(err).__name__}: {err}). {_where(name, root)}.") from err
     return folder(name, root)
+
+
+def record(name: str, root: str | Path, verified: bool) -> dict:
+    """What the pipeline keeps of a fetched dataset for provenance: its folder and each file's sha256."""
+    base = folder(name, root)
+    files = sorted(p for p in base.rglob("*") if p.is_file())
+    return {"dataset": name, "folder": str(base), "md5_verified": verified,
+            "sha256": {str(p.relative_to(base)): sha256(p) for p in files}}
 
 
 def _unverified(cls: type[datasets.CIFAR10]) -> type[datasets.CIFAR10]:

@@ -5,7 +5,8 @@ can make and why the others are left out; keeping it here makes it testable with
 
 Vocabulary
     target  a named input image ("dalmatian"); its source may be a stand-in in a reduced preset
-    state   the training state of a model: untrained, imagenet, or a trained checkpoint (noise)
+    state   the training state of a model: untrained, imagenet, or noise (the checkpoint of
+            the noise-label model that the pipeline trains, see `noise_model:`)
     update  "plain" (eq. 4) or "blur" (eq. 5)
     run     a named block of inversion settings (iterations, learning rates, ...) under `runs:`
 """
@@ -19,6 +20,8 @@ from .models import CUTS, RESNETS
 
 UPDATES = ("plain", "blur")
 RESNET_FIGURE_KINDS = ("images", "trajectory")
+NOISE = "noise"
+STATE_LABELS = {"untrained": "untrained", "imagenet": "ImageNet-trained", NOISE: "noise-trained"}
 
 
 class PlanError(ValueError):
@@ -53,9 +56,17 @@ def target_path(target: str) -> str:
     return f"results/targets/{target}.pt"
 
 
+def noise_model_path(arch: str) -> str:
+    return f"results/models/noise_{arch}.pt"
+
+
 def resnet_figures(config: dict) -> dict[str, dict]:
     """The figure specs of the ResNet inversion figures (those with a `run`)."""
     return {name: spec for name, spec in config["figures"].items() if "run" in spec}
+
+
+def figures_of_kind(config: dict, kind: str) -> dict[str, dict]:
+    return {name: spec for name, spec in config["figures"].items() if spec["kind"] == kind}
 
 
 def unavailable_reason(config: dict, state: str) -> str | None:
@@ -64,6 +75,7 @@ def unavailable_reason(config: dict, state: str) -> str | None:
 
 def check(config: dict) -> None:
     """Cross-references a JSON schema cannot express; raises PlanError naming the setting."""
+    _check_other_figures(config)
     for name, spec in resnet_figures(config).items():
         where = f"figures.{name}"
         if spec["run"] not in config["runs"]:
@@ -80,13 +92,43 @@ def check(config: dict) -> None:
         for layer in spec["layers"]:
             if layer not in CUTS:
                 raise PlanError(f"{where}.layers: unknown layer {layer!r}; choose from {list(CUTS)}")
-        for state in spec["states"]:
-            if state not in known_states(config):
-                raise PlanError(f"{where}.states: unknown training state {state!r}; choose from {known_states(config)}")
+        _check_states(config, where, spec["states"], spec["models"])
+
+
+def _check_states(config: dict, where: str, states: list[str], models: list[str]) -> None:
+    for state in states:
+        if state not in known_states(config):
+            raise PlanError(f"{where}.states: unknown training state {state!r}; choose from {known_states(config)}")
+        arch = config["noise_model"]["arch"] if state == NOISE else None
+        if arch and any(model != arch for model in models):
+            raise PlanError(
+                f"{where}: the noise state exists for {arch} only (noise_model.arch), not for "
+                f"{sorted(set(models) - {arch})}; ask for those models in other states"
+            )
+
+
+def _check_other_figures(config: dict) -> None:
+    """The MLP, kernel and Sec 7 figures: targets and states they name must exist."""
+    from .mlp_figures import FIGURES as MLP_FIGURES
+
+    for name, spec in figures_of_kind(config, "mlp").items():
+        if name not in MLP_FIGURES:
+            raise PlanError(f"figures.{name}: kind mlp is one of the paper's MLP figures {sorted(MLP_FIGURES)}, not {name!r}")
+        if spec["target"] not in config["targets"]:
+            raise PlanError(f"figures.{name}.target: {spec['target']!r} is not defined under targets: ({sorted(config['targets'])})")
+    for name, spec in figures_of_kind(config, "kernels").items():
+        _check_states(config, f"figures.{name}", spec["states"], [kernels_model(config)])
+    if figures_of_kind(config, "sec7") and "cifar" not in config:
+        raise PlanError("a figure of kind sec7 needs the cifar: settings (datasets, architectures, training)")
 
 
 def known_states(config: dict) -> list[str]:
-    return ["untrained", "imagenet", *sorted(config.get("checkpoints") or {})]
+    return ["untrained", "imagenet", *([NOISE] if config.get("noise_model") else [])]
+
+
+def kernels_model(config: dict) -> str:
+    """The ResNet whose Conv1 kernels Fig S5 shows: the architecture of the noise-label model."""
+    return (config.get("noise_model") or {}).get("arch", "resnet50")
 
 
 def panels(config: dict, figure: str) -> list[Inversion]:
@@ -97,9 +139,20 @@ def panels(config: dict, figure: str) -> list[Inversion]:
 
 
 def missing_states(config: dict, figure: str) -> dict[str, str]:
-    """{state: reason} for the states this figure needs that the preset cannot provide."""
-    states = config["figures"][figure].get("states", [])
+    """{state or dataset: reason} for what this figure needs that the preset cannot provide."""
+    spec = config["figures"][figure]
+    if spec["kind"] == "sec7":
+        unavailable = config["cifar"].get("unavailable") or {}
+        return {d: unavailable[d] for d in config["cifar"]["datasets"] if d in unavailable}
+    states = spec.get("states", [])
     return {s: unavailable_reason(config, s) for s in states if unavailable_reason(config, s)}
+
+
+def available(config: dict, figure: str, kind: str) -> list[str]:
+    """The states (kernels) or datasets (sec7) of a figure that this preset can provide."""
+    missing = missing_states(config, figure)
+    wanted = config["cifar"]["datasets"] if kind == "sec7" else config["figures"][figure]["states"]
+    return [name for name in wanted if name not in missing]
 
 
 def jobs(config: dict, figure: str) -> list[Inversion]:
@@ -113,8 +166,10 @@ def figure_status(config: dict, figure: str) -> str | None:
     spec = config["figures"][figure]
     if not spec.get("enabled", True):
         return "disabled in the config (figures.%s.enabled: false)" % figure
-    if "run" in spec and not jobs(config, figure):
-        return "; ".join(f"needs {s} weights: {why}" for s, why in missing_states(config, figure).items())
+    empty = (not jobs(config, figure)) if "run" in spec else (spec["kind"] in ("kernels", "sec7") and not available(config, figure, spec["kind"]))
+    if empty:
+        what = "data" if spec["kind"] == "sec7" else "weights"
+        return "; ".join(f"needs {s} {what}: {why}" for s, why in missing_states(config, figure).items())
     return None
 
 
@@ -140,12 +195,30 @@ def all_inversions(config: dict) -> list[Inversion]:
     return list(seen)
 
 
+def made_of_kind(config: dict, kind: str) -> list[str]:
+    return [name for name in made_figures(config) if config["figures"][name]["kind"] == kind]
+
+
 def used_targets(config: dict) -> list[str]:
+    """Targets prepared as tensors for the ResNet inversions."""
     return sorted({job.target for job in all_inversions(config)})
 
 
+def mlp_targets(config: dict) -> list[str]:
+    """Targets the MLP figures load themselves (at their own, smaller size)."""
+    return sorted({config["figures"][name]["target"] for name in made_of_kind(config, "mlp")})
+
+
 def used_models(config: dict, state: str) -> list[str]:
-    return sorted({job.model for job in all_inversions(config) if job.state == state})
+    """The ResNets needed in `state`, by inversions and by the kernel figure."""
+    models = {job.model for job in all_inversions(config) if job.state == state}
+    models |= {kernels_model(config) for name in made_of_kind(config, "kernels") if state in available(config, name, "kernels")}
+    return sorted(models)
+
+
+def used_datasets(config: dict) -> list[str]:
+    """The CIFAR datasets the Sec 7 figures of this preset train on."""
+    return sorted({d for name in made_of_kind(config, "sec7") for d in available(config, name, "sec7")})
 
 
 def inversion_resources(config: dict, run: str) -> dict[str, int]:
@@ -159,3 +232,26 @@ def inversion_resources(config: dict, run: str) -> dict[str, int]:
     batch = len(settings["seeds"]) * len(settings["lr_candidates"])
     work = settings["iterations"] * batch * (config["image_size"] / 299) ** 2
     return {"mem_mb": int(4000 + 400 * batch * (config["image_size"] / 299) ** 2), "runtime": int(30 + work / 100)}
+
+
+def training_resources(config: dict) -> dict[str, int]:
+    """Host memory (MB) and runtime (minutes) of the noise-label training job.
+
+    Runtime assumes a modest GPU (about 250 images a second for ResNet50 at 224 x 224,
+    training plus the evaluation pass), scaled by pixels; generous on purpose.
+    """
+    noise = config["noise_model"]
+    passes = noise["training"]["epochs"] * noise["data"]["images"] * (2 if noise["training"].get("evaluate_train") else 1)
+    seconds = passes * (noise["data"]["image_size"] / 224) ** 2 / 250
+    return {"mem_mb": 16000, "runtime": int(30 + seconds / 60)}
+
+
+def mlp_runtime(config: dict, figure: str) -> int:
+    """Minutes to ask for an MLP figure, generous for one CPU core: about 20 ms per iteration,
+    learning-rate candidate and model (a model of n layers counting n times) at 29 x 29."""
+    settings = config["figures"][figure]["settings"]
+    iterations = settings.get("iterations", 500) + settings.get("longer_iterations", 0)
+    models = sum(settings["depths"]) if "depths" in settings else len(settings.get("widths", [1, 1]))
+    candidates = len(settings.get("lr_candidates", [1] * 4))
+    pixels = (settings.get("image_size", 29) / 29) ** 2
+    return int(30 + iterations * candidates * models * pixels * 0.02 / 60)

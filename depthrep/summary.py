@@ -10,9 +10,10 @@ import yaml
 from . import plan
 from .io import atomic_path
 from .targets import describe_source
+from .training import final_train_accuracy
 
 
-def render(config: dict, inversions: pd.DataFrame) -> str:
+def render(config: dict, inversions: pd.DataFrame, noise_histories: dict[str, pd.DataFrame] | None = None) -> str:
     lines = [f"# depthrep run summary: preset `{config['preset']}`", ""]
     if config.get("reduced"):
         lines += [f"Reduced preset: {config['reduced']}. Figures say so in their titles.", ""]
@@ -39,10 +40,20 @@ def render(config: dict, inversions: pd.DataFrame) -> str:
             f"{len(inversions)} inversions (tables/inversions.csv); m_g < m_s in {good}; "
             f"every learning rate diverged in {failed}.",
         ]
+    for arch, history in (noise_histories or {}).items():
+        last, accuracy = history.iloc[-1], final_train_accuracy(history)
+        lines += [
+            "",
+            "## Noise-label model",
+            "",
+            f"{arch} trained {int(last['epoch'])} epochs on {config['noise_model']['data']['images']} noise images "
+            f"of {config['noise_model']['data']['classes']} random classes: final training accuracy {accuracy:.4f} "
+            f"(tables/noise_training_{arch}.csv).",
+        ]
     lines += ["", "## Settings", "", "```yaml", yaml.safe_dump(config, sort_keys=False).rstrip(), "```", ""]
     return "\n".join(lines)
 
 
-def write(config: dict, inversions: pd.DataFrame, path: str | Path) -> None:
+def write(config: dict, inversions: pd.DataFrame, path: str | Path, noise_histories: dict[str, pd.DataFrame] | None = None) -> None:
     with atomic_path(path) as tmp:
-        tmp.write_text(render(config, inversions))
+        tmp.write_text(render(config, inversions, noise_histories))

@@ -21,6 +21,13 @@ wildcard_constraints:
     model="resnet18|resnet50|resnet152",
     layer="conv[1-5]",
     update_rule="plain|blur",
+    dataset="cifar10|cifar100",
+    architecture="(mlp|conv)_(standard|inverted)",
+
+
+def one_of(names):
+    """A wildcard constraint matching exactly these names (and nothing when there are none)."""
+    return "|".join(names) or "(?!)"
 
 
 def target_spec(wildcards):
@@ -32,25 +39,86 @@ def downloaded_image(target):
     return f"results/downloads/{target}/{Path(spec['member']).name}"
 
 
-def target_file(wildcards):
-    """The image file a target is prepared from: a download, a local file, or none (sample)."""
-    spec = target_spec(wildcards)
+def image_file(target):
+    """The image file of a target: a download, a local file, or none (sample)."""
+    spec = config["targets"][target]
     if isinstance(spec, dict):
-        return downloaded_image(wildcards.target)
+        return downloaded_image(target)
     if spec.startswith("sample:"):
         return []
     return spec
+
+
+def target_file(wildcards):
+    return image_file(wildcards.target)
 
 
 def target_source(wildcards, input):
     return input.image if input.image else target_spec(wildcards)
 
 
-def weights_input(wildcards):
-    """Files a model's weights come from: nothing (untrained), the ImageNet record, a checkpoint."""
-    if wildcards.state == "imagenet":
-        return f"results/weights/{wildcards.model}_imagenet.json"
+def state_weights(model, state):
+    """Files a model's weights come from: nothing (untrained), the ImageNet record, the
+    noise-label checkpoint."""
+    if state == "imagenet":
+        return f"results/weights/{model}_imagenet.json"
+    if state == plan.NOISE:
+        return plan.noise_model_path(model)
     return []
+
+
+def weights_input(wildcards):
+    return state_weights(wildcards.model, wildcards.state)
+
+
+def mlp_image(wildcards):
+    """The image file an MLP figure loads (none for a sample photo)."""
+    return image_file(config["figures"][wildcards.figure]["target"])
+
+
+def mlp_image_source(wildcards, input):
+    target = config["figures"][wildcards.figure]["target"]
+    return input.image if input.image else config["targets"][target]
+
+
+def mlp_settings(wildcards):
+    """A MLP figure's settings, with the config's seed and (unless set there) shift_std."""
+    settings = config["figures"][wildcards.figure]["settings"]
+    return {"shift_std": config["shift_std"], **settings, "seed": config["seed"]}
+
+
+def kernel_weights(wildcards):
+    states = plan.available(config, wildcards.figure, "kernels")
+    return [f for state in states for f in [state_weights(plan.kernels_model(config), state)] if f]
+
+
+def kernel_sources(wildcards):
+    """{panel label: weights} for Fig S5: "imagenet", a checkpoint file, or None (unavailable)."""
+    model, available = plan.kernels_model(config), plan.available(config, wildcards.figure, "kernels")
+    sources = {}
+    for state in config["figures"][wildcards.figure]["states"]:
+        weights = state_weights(model, state) if state == plan.NOISE else state
+        sources[plan.STATE_LABELS.get(state, state)] = weights if state in available else None
+    return sources
+
+
+def kernel_reasons(wildcards):
+    missing = plan.missing_states(config, wildcards.figure)
+    return {plan.STATE_LABELS.get(s, s): why for s, why in missing.items()}
+
+
+def classifier_histories(wildcards):
+    datasets = plan.available(config, wildcards.figure, "sec7")
+    return [
+        f"results/classifiers/{dataset}/{architecture}.csv"
+        for dataset in datasets
+        for architecture in config["cifar"]["architectures"]
+    ]
+
+
+def training_settings(block):
+    """TrainSettings fields of a training block, seeded by the config's seed."""
+    return {**config[block]["training"], "seed": config["seed"]}
 
 
 def inversion_outputs(jobs):
@@ -74,11 +142,16 @@ def input_files():
         if isinstance(config["targets"][target], dict):
             files += [f"results/downloads/{target}.zip", downloaded_image(target)]
         files.append(plan.target_path(target))
+    for target in plan.mlp_targets(config):
+        if isinstance(config["targets"][target], dict):
+            files += [f"results/downloads/{target}.zip", downloaded_image(target)]
     files += [
         f"results/weights/{m}_imagenet.json"
         for m in plan.used_models(config, "imagenet")
     ]
-    return files
+    files += [plan.noise_model_path(m) for m in plan.used_models(config, plan.NOISE)]
+    files += [f"results/data/{d}.json" for d in plan.used_datasets(config)]
+    return sorted(set(files), key=files.index)
 
 
 def all_outputs():
@@ -86,4 +159,10 @@ def all_outputs():
         path for name in plan.made_figures(config) for path in figure_files(name)
     ]
     tables = ["results/tables/inversions.csv", "results/tables/trajectories.csv"]
+    tables += [f"results/tables/{name}.csv" for name in plan.made_of_kind(config, "mlp")]
+    tables += [f"results/tables/{name}_gaps.csv" for name in plan.made_of_kind(config, "sec7")]
+    tables += [
+        f"results/tables/noise_training_{m}.csv"
+        for m in plan.used_models(config, plan.NOISE)
+    ]
     return figures + tables + ["results/summary.md", "results/provenance.json"]

@@ -5,6 +5,10 @@ rule summary:
     input:
         figures=[f for name in plan.made_figures(config) for f in figure_files(name)],
         inversions="results/tables/inversions.csv",
+        noise=[
+            f"results/tables/noise_training_{m}.csv"
+            for m in plan.used_models(config, plan.NOISE)
+        ],
     output:
         report(
             "results/summary.md", caption="../report/summary.rst", category="Summary"

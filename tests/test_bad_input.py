@@ -208,7 +208,7 @@ CONFIG_ERRORS = {
     "no iterations": (lambda p: p["runs"]["fixed"].update(iterations=0), ["['runs']['fixed']['iterations']", "0 is less than the minimum of 1"]),
     "unknown model": (fig2(models=["resnet34"]), ["['figures']['fig2']['models']", "'resnet34' is not one of ['resnet18', 'resnet50', 'resnet152']"]),
     "unknown layer": (fig2(layers=["conv6"]), ["['figures']['fig2']['layers']", "'conv6' is not one of ['conv1'"]),
-    "unknown training state": (fig2(states=["trained"]), ["figures.fig2.states: unknown training state 'trained'; choose from ['untrained', 'imagenet']"]),
+    "unknown training state": (fig2(states=["trained"]), ["figures.fig2.states: unknown training state 'trained'; choose from ['untrained', 'imagenet', 'noise']"]),
     "undefined run": (fig2(run="longer"), ["figures.fig2.run: 'longer' is not defined under runs:"]),
     "unknown target name": (fig2(targets=["dog"]), ["figures.fig2.targets: 'dog' is not a target name defined under targets:"]),
     "image path for a target name": (fig2(targets=["../photos/dog.jpg"]), ["figures.fig2.targets: '../photos/dog.jpg' is not a target name", "give images under targets: and refer to them by name"]),
@@ -229,7 +229,7 @@ def test_a_figure_the_preset_does_not_have_is_refused_with_the_reason(tmp_path):
 
 
 def test_a_figure_no_config_defines_is_named(tmp_path):
-    assert "No rule to produce fig9" in refused(tmp_path, lambda p: None, "fig9")
+    assert "No rule to produce fig11" in refused(tmp_path, lambda p: None, "fig11")
 
 
 def test_a_target_file_that_does_not_exist_is_named_before_anything_runs(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -22,10 +23,12 @@ def copy_workflow(dest: Path) -> Path:
     return dest
 
 
-def snakemake(workdir: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
-    """Run snakemake in `workdir` with the test interpreter; targets must come before --configfile."""
+def snakemake(workdir: Path, *args: str, check: bool = True, timeout: float = 900, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run snakemake in `workdir` with the test interpreter; targets must come before --configfile.
+    env: environment variables to set for it (on top of this process's)."""
     command = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
-    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+    environment = {**os.environ, **(env or {})}
+    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=timeout, env=environment)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return result
