@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 from pathlib import Path
@@ -20,6 +21,11 @@ def atomic_path(path: str | Path):
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as err:
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise OSError(err.errno, f"no space left to write {path} ({err.strerror}); free some space and rerun: "
+                          "finished outputs are kept and only unfinished jobs run again") from err
+        raise
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from depthrep import engine, models
+from depthrep import engine, io, models
 from depthrep.images import ImageError, load_image, save_image
 from depthrep.io import load_tensors, read_json
 from depthrep.schedules import Linear
@@ -277,6 +277,18 @@ def test_a_results_folder_that_cannot_be_written_stops_the_run_naming_it_and_kee
     assert result.returncode != 0
     assert "Not a directory: 'results/embeddings/" in result.stdout + result.stderr
     assert_kept(workdir, finished, new={"results/embeddings"})
+
+
+def test_a_full_disk_names_the_file_and_leaves_nothing_that_looks_written(tmp_path):
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+    target = tmp_path / "results/tables/inversions.csv"
+    with pytest.raises(OSError, match=f"no space left to write {target} .*finished outputs are kept"):
+        with io.atomic_path(target) as tmp:
+            tmp.write_text("half a table")
+            with open("/dev/full", "w") as full:
+                full.write("the rest")
+                full.flush()
+    assert list(target.parent.iterdir()) == []
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders; the test above covers root")
