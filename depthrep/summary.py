@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,12 +14,18 @@ from .targets import describe_source
 from .training import final_train_accuracy
 
 
+def paper_order(figure: str) -> tuple:
+    """fig1 < fig2 < ... < fig10 < figS1 < ... < sec7 (presets may list figures in any order)."""
+    match = re.fullmatch(r"fig(S?)(\d+)", figure)
+    return (0, match.group(1), int(match.group(2))) if match else (1, figure, 0)
+
+
 def render(config: dict, inversions: pd.DataFrame, noise_histories: dict[str, pd.DataFrame] | None = None) -> str:
     lines = [f"# depthrep run summary: preset `{config['preset']}`", ""]
     if config.get("reduced"):
         lines += [f"Reduced preset: {config['reduced']}. Figures say so in their titles.", ""]
     lines += ["## Figures", "", "| figure | status | caption |", "|---|---|---|"]
-    for name, spec in config["figures"].items():
+    for name, spec in sorted(config["figures"].items(), key=lambda item: paper_order(item[0])):
         reason = plan.figure_status(config, name)
         if reason:
             status = f"left out: {reason}"

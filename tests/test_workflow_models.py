@@ -62,7 +62,7 @@ def test_tiny_run_trains_the_noise_model_and_inverts_it(tiny_run):
     assert history.loss.iloc[-1] < history.loss.iloc[0]
     inversions = pd.read_csv(tiny_run / "results/tables/inversions.csv")
     noise = inversions[inversions.state == "noise"]
-    assert set(noise.layer) == {"conv1", "conv2", "conv3", "conv4", "conv5"} and set(noise.update) == {"plain", "blur"}
+    assert set(noise.layer) == {"conv1", "conv2", "conv3", "conv4", "conv5"} and set(noise["update"]) == {"plain", "blur"}
     summary = (tiny_run / "results/summary.md").read_text()
     assert "## Noise-label model" in summary and "final training accuracy" in summary
     assert "| sec7 | left out: needs cifar10 data: CIFAR cannot be downloaded offline" in summary
