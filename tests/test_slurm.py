@@ -43,15 +43,21 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    """A running cluster; afterwards the daemons this start started (not ones already up) are stopped."""
-    env = {**os.environ, **CLUSTER}
-    start = subprocess.run(["timeout", "-s", "KILL", "600", "bash", SCRIPTS / "start-slurm.sh"], env=env, capture_output=True, text=True)
-    started = start.stdout.split()
+def cluster(request, tmp_path_factory):
+    """A running cluster. start-slurm.sh runs in the background (on a fresh machine it installs
+    packages for most of a minute) while the local tiny run (session fixture tiny_run) is made;
+    the test must take tiny_run from here, as a test argument pytest would make it first.
+    Afterwards the daemons this start started (not ones that were up already) are stopped."""
+    logs = tmp_path_factory.mktemp("start-slurm")
+    with open(logs / "started", "w") as out, open(logs / "log", "w") as err:
+        start = subprocess.Popen(["timeout", "-s", "KILL", "600", "bash", SCRIPTS / "start-slurm.sh"], env={**os.environ, **CLUSTER}, stdout=out, stderr=err)
     try:
-        assert start.returncode == 0, f"Slurm did not start:\n{start.stderr[-3000:]}"
+        request.getfixturevalue("tiny_run")
+        assert start.wait() == 0, f"Slurm did not start:\n{(logs / 'log').read_text()[-3000:]}"
         yield
     finally:
+        start.wait()
+        started = (logs / "started").read_text().split()
         if started:
             stop = subprocess.run(["timeout", "-s", "KILL", "120", "bash", SCRIPTS / "stop-slurm.sh", *started], capture_output=True, text=True)
             assert stop.returncode == 0, f"Slurm did not stop cleanly:\n{stop.stderr[-3000:]}"
@@ -59,13 +65,15 @@ def cluster():
 
 def point_profile_at_test_cluster(workdir: Path) -> None:
     """What a user edits in slurm/config.yaml: partition and account (of start-slurm.sh).
-    The test's jobs take seconds, so the job states are polled every few seconds, not every
-    40 (the plugin adds 10 s to the wait after each poll that finds no job finished)."""
+    Job states are polled sooner than a real cluster needs: here a job takes 15 to 20 s (most
+    of it two snakemake start-ups). The plugin polls `init` s after a poll that saw a job end,
+    adding 10 s to the wait after each poll that saw none: with 10, at 10, 30, 60 s, so a job
+    of up to 30 s (twice this machine's) costs 30 s; with 5 (5, 20, 45 s) it would often be 45."""
     path = workdir / "slurm" / "config.yaml"
     profile = yaml.safe_load(path.read_text())
     profile["default-resources"].update({"slurm_partition": "debug", "slurm_account": "testacct"})
-    profile["slurm-init-seconds-before-status-checks"] = 5
-    profile["seconds-between-status-checks"] = 5
+    profile["slurm-init-seconds-before-status-checks"] = 10
+    profile["seconds-between-status-checks"] = 10
     path.write_text(yaml.safe_dump(profile))
 
 
@@ -92,7 +100,8 @@ def same_result(slurm: Path, local: Path) -> None:
     assert on_slurm == here, slurm
 
 
-def test_a_figure_runs_on_slurm_with_gpus_only_for_gpu_rules(cluster, tiny_run, tmp_path):
+def test_a_figure_runs_on_slurm_with_gpus_only_for_gpu_rules(cluster, request, tmp_path):
+    tiny_run = request.getfixturevalue("tiny_run")  # made by `cluster`, while Slurm started
     workdir = copy_workflow(tmp_path / "slurm-run")
     point_profile_at_test_cluster(workdir)
     since = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 2))
