@@ -1,8 +1,8 @@
 """`snakemake --profile slurm` against a real one-node Slurm cluster started on this machine.
 
 tests/slurm/start-slurm.sh installs Debian's slurm-wlm, munge, slurmdbd and MariaDB and starts
-them with count-only GPUs. One figure of the tiny preset (TARGETS, and what it needs: the
-target image, its embedding, the inversions) then runs through the project's slurm/ profile,
+them with count-only GPUs. Two figures of the tiny preset (TARGETS, and what they need: the
+target image, its embedding, two inversions) then run through the project's slurm/ profile,
 and Slurm's own accounting records (sacct) are checked: every job snakemake sent to Slurm is
 there once and succeeded, the jobs of the GPU rules asked for one GPU, no other job asked for
 any. Every file those jobs made must equal the same file of the local tiny run. Needs root and
@@ -28,8 +28,8 @@ from workflow import ROOT, TINY, copy_workflow, snakemake
 SCRIPTS = ROOT / "tests" / "slurm"
 # Rules whose jobs must ask Slurm for one GPU; every other job must ask for none.
 GPU_RULES = {"invert", "train_noise_classifier", "train_cifar_classifier"}
-# A trajectory figure: the whole chain prepare_target -> embed_target -> invert (GPU) ->
-# local figure, with two inversions side by side, in three short rounds of Slurm jobs.
+# Fig 4 and Fig 5 (trajectories): the whole chain prepare_target -> embed_target -> invert
+# (GPU) -> local figure, two inversions side by side, in three short rounds of Slurm jobs.
 TARGETS = ("fig4", "fig5")
 SLURM_RULES = {"prepare_target", "embed_target", "invert"}
 # Fake GPUs and advertised CPUs/memory (may exceed the real ones): enough that every job of a
