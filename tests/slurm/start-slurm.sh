@@ -4,7 +4,9 @@
 #
 # Idempotent: installs missing packages, (re)writes the configs, starts only the
 # daemons that are not running, restarts slurmctld/slurmd/slurmdbd only if their
-# config changed. Must run as root. Stop everything with stop-slurm.sh.
+# config changed. Must run as root. Prints the names of the daemons this run started
+# (one a line, on stdout; everything else goes to stderr): `stop-slurm.sh NAME...` stops
+# just those, `stop-slurm.sh` alone every daemon this script ever started.
 #
 # Knobs (environment variables):
 #   SLURM_ACCOUNTING=slurmdbd|none  slurmdbd (default): MariaDB + slurmdbd, so `sacct`
@@ -37,6 +39,9 @@ RUN=/run/slurm                      # pid files + "started by this script" marke
 FAKEGPU=/var/spool/slurm/fakegpu    # fake GPU device nodes
 DB_PASS=slurmdbpass
 
+# stdout (fd 3) carries only the names of the daemons started (see mark). The daemons must
+# not inherit fd 3 (3>&- below), or a caller reading stdout to the end waits for ever.
+exec 3>&1 1>&2
 log() { echo "[start-slurm] $*" >&2; }
 die() { echo "[start-slurm] ERROR: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
@@ -46,7 +51,7 @@ case $ACCOUNTING in slurmdbd|none) ;; *) die "SLURM_ACCOUNTING must be slurmdbd 
 running() { local p; p=$(cat "$1" 2>/dev/null) || return 1
             [ -n "$p" ] && [ "$(cat /proc/$p/comm 2>/dev/null)" = "$2" ]; }
 # mark NAME PIDFILE -> remember that this script started NAME (stop-slurm.sh reads it)
-mark() { cp "$2" "$RUN/started.$1"; }
+mark() { cp "$2" "$RUN/started.$1"; echo "$1" >&3; }
 wait_for() { local i; for i in $(seq 1 "$1"); do eval "$2" && return 0; sleep 0.5; done; return 1; }
 stop_pid() { local p; p=$(cat "$1" 2>/dev/null) || return 0
              running "$1" "$2" || return 0
@@ -79,7 +84,7 @@ chown munge:munge /etc/munge/munge.key; chmod 0400 /etc/munge/munge.key
 mkdir -p /run/munge; chown munge:munge /run/munge; chmod 0755 /run/munge
 if ! running /run/munge/munged.pid munged; then
   log "starting munged"
-  runuser -u munge -- /usr/sbin/munged --force
+  runuser -u munge -- /usr/sbin/munged --force 3>&-
   wait_for 20 "running /run/munge/munged.pid munged" || die "munged did not start"
   mark munged /run/munge/munged.pid
 fi
@@ -201,7 +206,7 @@ if [ "$ACCOUNTING" = slurmdbd ]; then
     setsid nohup /usr/sbin/mariadbd --user=mysql --pid-file=/run/mysqld/mysqld.pid \
       --socket=/run/mysqld/mysqld.sock --bind-address=127.0.0.1 \
       --innodb-buffer-pool-size=256M --innodb-lock-wait-timeout=900 \
-      --log-error=/var/log/slurm/mariadb.err </dev/null >/dev/null 2>&1 &
+      --log-error=/var/log/slurm/mariadb.err </dev/null >/dev/null 2>&1 3>&- &
     wait_for 60 "mysqladmin --silent ping >/dev/null 2>&1 && running /run/mysqld/mysqld.pid mariadbd" \
       || die "mariadbd did not start (see /var/log/slurm/mariadb.err)"
     mark mariadbd /run/mysqld/mysqld.pid
@@ -211,7 +216,7 @@ if [ "$ACCOUNTING" = slurmdbd ]; then
             GRANT ALL ON slurm_acct_db.* TO 'slurm'@'localhost'; FLUSH PRIVILEGES;"
   if ! running "$RUN/slurmdbd.pid" slurmdbd; then
     log "starting slurmdbd"
-    /usr/sbin/slurmdbd
+    /usr/sbin/slurmdbd 3>&-
     wait_for 60 "running $RUN/slurmdbd.pid slurmdbd && sacctmgr -n show cluster >/dev/null 2>&1" \
       || die "slurmdbd did not start (see /var/log/slurm/slurmdbd.log)"
     mark slurmdbd "$RUN/slurmdbd.pid"
@@ -229,14 +234,14 @@ fi
 # ---------------------------------------------------------------- slurmctld + slurmd
 if ! running "$RUN/slurmctld.pid" slurmctld; then
   log "starting slurmctld (clean state)"
-  /usr/sbin/slurmctld -c      # -c: do not recover old jobs / node states (fresh cluster)
+  /usr/sbin/slurmctld -c 3>&-  # -c: do not recover old jobs / node states (fresh cluster)
   wait_for 60 "running $RUN/slurmctld.pid slurmctld && scontrol ping 2>/dev/null | grep -q UP" \
     || die "slurmctld did not start (see /var/log/slurm/slurmctld.log)"
   mark slurmctld "$RUN/slurmctld.pid"
 fi
 if ! running "$RUN/slurmd.pid" slurmd; then
   log "starting slurmd"
-  /usr/sbin/slurmd
+  /usr/sbin/slurmd 3>&-
   wait_for 60 "running $RUN/slurmd.pid slurmd" || die "slurmd did not start (see /var/log/slurm/slurmd.log)"
   mark slurmd "$RUN/slurmd.pid"
 fi
