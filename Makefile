@@ -26,4 +26,5 @@ lint: $(STAMP)
 	$(VENV)/bin/snakefmt --check Snakefile rules
 
 clean-results:
-	rm -rf results/* .snakemake
+	find results -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf .snakemake

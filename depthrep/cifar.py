@@ -47,7 +47,7 @@ def folder(name: str, root: str | Path) -> Path:
 
 def _where(name: str, root: str | Path) -> str:
     cls = _check_name(name)
-    return f"Download {cls.url} and extract it into {root}, so that its folder is {folder(name, root)}"
+    return f"Download {cls.url} and extract it into {Path(root).resolve()}, so that its folder is {folder(name, root).resolve()}"
 
 
 def fetch(name: str, root: str | Path, verify: bool = True) -> Path:

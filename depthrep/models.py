@@ -25,14 +25,12 @@ from torch import nn
 from torchvision import models
 from torchvision.models.feature_extraction import create_feature_extractor
 
-RESNETS = {
-    "resnet18": (models.resnet18, models.ResNet18_Weights),
-    "resnet50": (models.resnet50, models.ResNet50_Weights),
-    "resnet152": (models.resnet152, models.ResNet152_Weights),
-}
+from .names import LAYER_NAMES, RESNET_NAMES
+
+RESNETS = {name: (getattr(models, name), models.get_model_weights(name)) for name in RESNET_NAMES}
 
 # The paper's stage names -> the torchvision node whose output ends that stage.
-CUTS = {"conv1": "relu", "conv2": "layer1", "conv3": "layer2", "conv4": "layer3", "conv5": "layer4"}
+CUTS = dict(zip(LAYER_NAMES, ["relu", "layer1", "layer2", "layer3", "layer4"]))
 
 UNTRAINED = "untrained"
 IMAGENET = "imagenet"

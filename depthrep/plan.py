@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .models import CUTS, RESNETS
+from .names import LAYER_NAMES, MLP_FIGURE_NAMES, RESNET_NAMES
 
 UPDATES = ("plain", "blur")
 RESNET_FIGURE_KINDS = ("images", "trajectory")
@@ -87,11 +87,11 @@ def check(config: dict) -> None:
                     f"({sorted(config['targets'])}); give images under targets: and refer to them by name"
                 )
         for model in spec["models"]:
-            if model not in RESNETS:
-                raise PlanError(f"{where}.models: unknown model {model!r}; choose from {sorted(RESNETS)}")
+            if model not in RESNET_NAMES:
+                raise PlanError(f"{where}.models: unknown model {model!r}; choose from {sorted(RESNET_NAMES)}")
         for layer in spec["layers"]:
-            if layer not in CUTS:
-                raise PlanError(f"{where}.layers: unknown layer {layer!r}; choose from {list(CUTS)}")
+            if layer not in LAYER_NAMES:
+                raise PlanError(f"{where}.layers: unknown layer {layer!r}; choose from {list(LAYER_NAMES)}")
         _check_states(config, where, spec["states"], spec["models"])
 
 
@@ -109,11 +109,9 @@ def _check_states(config: dict, where: str, states: list[str], models: list[str]
 
 def _check_other_figures(config: dict) -> None:
     """The MLP, kernel and Sec 7 figures: targets and states they name must exist."""
-    from .mlp_figures import FIGURES as MLP_FIGURES
-
     for name, spec in figures_of_kind(config, "mlp").items():
-        if name not in MLP_FIGURES:
-            raise PlanError(f"figures.{name}: kind mlp is one of the paper's MLP figures {sorted(MLP_FIGURES)}, not {name!r}")
+        if name not in MLP_FIGURE_NAMES:
+            raise PlanError(f"figures.{name}: kind mlp is one of the paper's MLP figures {sorted(MLP_FIGURE_NAMES)}, not {name!r}")
         if spec["target"] not in config["targets"]:
             raise PlanError(f"figures.{name}.target: {spec['target']!r} is not defined under targets: ({sorted(config['targets'])})")
     for name, spec in figures_of_kind(config, "kernels").items():

@@ -100,3 +100,11 @@ def test_unknown_model_and_layer_are_refused(resnet18):
         models.load_resnet("resnet34")
     with pytest.raises(ValueError, match="unknown layer"):
         models.cut(resnet18, ["conv6"])
+
+
+def test_the_names_a_config_may_use_are_those_the_library_builds():
+    from depthrep import mlp_figures, names
+
+    assert tuple(models.RESNETS) == names.RESNET_NAMES
+    assert tuple(models.CUTS) == names.LAYER_NAMES
+    assert tuple(mlp_figures.FIGURES) == names.MLP_FIGURE_NAMES
