@@ -46,7 +46,7 @@ rule kernels_figure:
         figure=one_of(plan.figures_of_kind(config, "kernels")),
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/plotting.yaml"
     params:
         sources=kernel_sources,
         reasons=kernel_reasons,

@@ -24,7 +24,7 @@ rule mlp_figure:
     wildcard_constraints:
         figure=one_of(plan.figures_of_kind(config, "mlp")),
     conda:
-        "../envs/torch.yaml"
+        "../envs/plotting.yaml"
     resources:
         runtime=lambda w: plan.mlp_runtime(config, w.figure),
     params:
