@@ -1,4 +1,4 @@
-# make run  : the whole pipeline on this machine (CPU preset, offline, about 15 minutes on 2 cores)
+# make run  : the whole pipeline on this machine (CPU preset, offline, about 8 minutes on 2 cores)
 # make test : the test suite
 # Both create .venv on first use from requirements.lock (every package pinned).
 VENV ?= .venv
