@@ -60,6 +60,10 @@ def noise_model_path(arch: str) -> str:
     return f"results/models/noise_{arch}.pt"
 
 
+def noise_history_path(arch: str) -> str:
+    return f"results/tables/noise_training_{arch}.csv"
+
+
 def resnet_figures(config: dict) -> dict[str, dict]:
     """The figure specs of the ResNet inversion figures (those with a `run`)."""
     return {name: spec for name, spec in config["figures"].items() if "run" in spec}
@@ -146,10 +150,11 @@ def missing_states(config: dict, figure: str) -> dict[str, str]:
     return {s: unavailable_reason(config, s) for s in states if unavailable_reason(config, s)}
 
 
-def available(config: dict, figure: str, kind: str) -> list[str]:
-    """The states (kernels) or datasets (sec7) of a figure that this preset can provide."""
+def available(config: dict, figure: str) -> list[str]:
+    """The states (or, for sec7, the datasets) of a figure that this preset can provide."""
     missing = missing_states(config, figure)
-    wanted = config["cifar"]["datasets"] if kind == "sec7" else config["figures"][figure]["states"]
+    spec = config["figures"][figure]
+    wanted = config["cifar"]["datasets"] if spec["kind"] == "sec7" else spec["states"]
     return [name for name in wanted if name not in missing]
 
 
@@ -164,7 +169,10 @@ def figure_status(config: dict, figure: str) -> str | None:
     spec = config["figures"][figure]
     if not spec.get("enabled", True):
         return "disabled in the config (figures.%s.enabled: false)" % figure
-    empty = (not jobs(config, figure)) if "run" in spec else (spec["kind"] in ("kernels", "sec7") and not available(config, figure, spec["kind"]))
+    if "run" in spec:
+        empty = not jobs(config, figure)
+    else:
+        empty = spec["kind"] != "mlp" and not available(config, figure)
     if empty:
         what = "data" if spec["kind"] == "sec7" else "weights"
         return "; ".join(f"needs {s} {what}: {why}" for s, why in missing_states(config, figure).items())
@@ -210,13 +218,13 @@ def mlp_targets(config: dict) -> list[str]:
 def used_models(config: dict, state: str) -> list[str]:
     """The ResNets needed in `state`, by inversions and by the kernel figure."""
     models = {job.model for job in all_inversions(config) if job.state == state}
-    models |= {kernels_model(config) for name in made_of_kind(config, "kernels") if state in available(config, name, "kernels")}
+    models |= {kernels_model(config) for name in made_of_kind(config, "kernels") if state in available(config, name)}
     return sorted(models)
 
 
 def used_datasets(config: dict) -> list[str]:
     """The CIFAR datasets the Sec 7 figures of this preset train on."""
-    return sorted({d for name in made_of_kind(config, "sec7") for d in available(config, name, "sec7")})
+    return sorted({d for name in made_of_kind(config, "sec7") for d in available(config, name)})
 
 
 def inversion_resources(config: dict, run: str) -> dict[str, int]:

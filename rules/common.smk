@@ -53,8 +53,13 @@ def target_file(wildcards):
     return image_file(wildcards.target)
 
 
+def image_source(target, input):
+    """What depthrep.images.load_image takes: the job's image file, or "sample:<name>"."""
+    return input.image if input.image else config["targets"][target]
+
+
 def target_source(wildcards, input):
-    return input.image if input.image else target_spec(wildcards)
+    return image_source(wildcards.target, input)
 
 
 def state_weights(model, state):
@@ -77,8 +82,7 @@ def mlp_image(wildcards):
 
 
 def mlp_image_source(wildcards, input):
-    target = config["figures"][wildcards.figure]["target"]
-    return input.image if input.image else config["targets"][target]
+    return image_source(config["figures"][wildcards.figure]["target"], input)
 
 
 def mlp_settings(wildcards):
@@ -88,13 +92,14 @@ def mlp_settings(wildcards):
 
 
 def kernel_weights(wildcards):
-    states = plan.available(config, wildcards.figure, "kernels")
-    return [f for state in states for f in [state_weights(plan.kernels_model(config), state)] if f]
+    model = plan.kernels_model(config)
+    files = (state_weights(model, state) for state in plan.available(config, wildcards.figure))
+    return [f for f in files if f]  # untrained needs none
 
 
 def kernel_sources(wildcards):
     """{panel label: weights} for Fig S5: "imagenet", a checkpoint file, or None (unavailable)."""
-    model, available = plan.kernels_model(config), plan.available(config, wildcards.figure, "kernels")
+    model, available = plan.kernels_model(config), plan.available(config, wildcards.figure)
     sources = {}
     for state in config["figures"][wildcards.figure]["states"]:
         weights = state_weights(model, state) if state == plan.NOISE else state
@@ -108,7 +113,7 @@ def kernel_reasons(wildcards):
 
 
 def classifier_histories(wildcards):
-    datasets = plan.available(config, wildcards.figure, "sec7")
+    datasets = plan.available(config, wildcards.figure)
     return [
         f"results/classifiers/{dataset}/{architecture}.csv"
         for dataset in datasets
@@ -161,8 +166,5 @@ def all_outputs():
     tables = ["results/tables/inversions.csv", "results/tables/trajectories.csv"]
     tables += [f"results/tables/{name}.csv" for name in plan.made_of_kind(config, "mlp")]
     tables += [f"results/tables/{name}_gaps.csv" for name in plan.made_of_kind(config, "sec7")]
-    tables += [
-        f"results/tables/noise_training_{m}.csv"
-        for m in plan.used_models(config, plan.NOISE)
-    ]
+    tables += [plan.noise_history_path(m) for m in plan.used_models(config, plan.NOISE)]
     return figures + tables + ["results/summary.md", "results/provenance.json"]

@@ -5,10 +5,7 @@ rule summary:
     input:
         figures=[f for name in plan.made_figures(config) for f in figure_files(name)],
         inversions="results/tables/inversions.csv",
-        noise=[
-            f"results/tables/noise_training_{m}.csv"
-            for m in plan.used_models(config, plan.NOISE)
-        ],
+        noise=[plan.noise_history_path(m) for m in plan.used_models(config, plan.NOISE)],
     output:
         report(
             "results/summary.md", caption="../report/summary.rst", category="Summary"
@@ -22,5 +19,6 @@ rule summary:
         "../envs/plotting.yaml"
     params:
         config=config,
+        noise_models=plan.used_models(config, plan.NOISE),
     script:
         "../scripts/summary.py"

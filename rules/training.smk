@@ -5,9 +5,9 @@
 
 rule train_noise_classifier:
     output:
-        model="results/models/noise_{model}.pt",
+        model=plan.noise_model_path("{model}"),
         history=report(
-            "results/tables/noise_training_{model}.csv",
+            plan.noise_history_path("{model}"),
             caption="../report/noise_training.rst",
             category="Tables",
         ),
