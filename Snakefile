@@ -1,6 +1,6 @@
 # depthrep: reproduce "Depth and Representation in Vision Models" (Badger 2022).
 # snakemake --cores 2 --configfile presets/cpu.yaml   (the laptop run; see README.md)
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
 min_version("9.0")
 
@@ -8,7 +8,7 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
-validate(config, "schemas/config.schema.yaml")
+report: "report/workflow.rst"
 
 
 include: "rules/common.smk"

@@ -17,9 +17,10 @@ import time
 
 import torch
 
-from depthrep import engine, models
-from depthrep.devices import pick_device
-from depthrep.schedules import Linear
+from depthrep import engine
+from depthrep.engine import Descent, Linear
+from depthrep.models.resnet import SingleCut, load_resnet
+from depthrep.pipeline.runtime import pick_device
 
 
 def seconds(work, device) -> float:
@@ -64,22 +65,21 @@ def main(argv=None) -> None:
         options.error("--problems, --steps, --size and --repeats must be positive")
 
     device = pick_device(args.device)
-    forward = models.SingleCut(models.load_resnet(args.arch, seed=0), args.layer).to(device)
+    forward = SingleCut(load_resnet(args.arch, seed=0), args.layer).to(device)
     shape = (3, args.size, args.size)
     images = torch.rand((args.problems, *shape), generator=torch.Generator().manual_seed(0)).to(device)
     with torch.no_grad():
         targets = forward(images)
     problems = [
-        engine.Problem(target=targets[i], lr=Linear(0.03 * (i + 1), 0.0), seed=i, reference=images[i].cpu())
-        for i in range(args.problems)
+        engine.Problem(target=targets[i], lr=Linear(0.03 * (i + 1), 0.0), seed=i, reference=images[i].cpu()) for i in range(args.problems)
     ]
-    settings = engine.Settings(input_shape=shape, iterations=args.steps, record_at=(0, args.steps))
-    engine.invert(forward, problems[:2], engine.Settings(input_shape=shape, iterations=2))  # warm-up
+    descent = Descent(iterations=args.steps, trajectory_points=2)
+    engine.invert(forward, problems[:2], Descent(iterations=2), shape)  # warm-up
 
-    x0 = engine.initial_inputs(problems, settings, torch.float32).to(device)
+    x0 = engine.initial_inputs(problems, descent, shape, torch.float32).to(device)
     methods = {
-        "engine, one batch": lambda: engine.invert(forward, problems, settings),
-        "engine, one at a time": lambda: [engine.invert(forward, [p], settings) for p in problems],
+        "engine, one batch": lambda: engine.invert(forward, problems, descent, shape),
+        "engine, one at a time": lambda: [engine.invert(forward, [p], descent, shape) for p in problems],
         "bare PyTorch loop, one batch": lambda: bare_loop(forward, targets, x0.clone(), args.steps),
     }
     times = fastest(methods, args.repeats, device)

@@ -1,6 +1,6 @@
 """Command line: invert one layer of a ResNet for one image and print the paper's distances.
 
-    depthrep invert --model resnet50 --layer conv3 --image sample:chelsea --size 64
+depthrep invert --model resnet50 --layer conv3 --image sample:chelsea --size 64
 """
 
 from __future__ import annotations
@@ -10,9 +10,13 @@ import logging
 import math
 import sys
 
-from . import engine, images, models, runtime
-from .embeddings import embed_target
-from .schedules import Linear, log_spaced
+from . import engine, images
+from .engine import Descent, Linear
+from .experiments.layer_inversion import embed_target
+from .models import LAYER_NAMES, RESNET_NAMES
+from .models.resnet import SingleCut, load_resnet
+from .models.weights import WeightsUnavailable
+from .pipeline import runtime
 
 log = logging.getLogger("depthrep.cli")
 
@@ -21,15 +25,16 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="depthrep", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True)
     invert = commands.add_parser("invert", help="invert one layer for one image")
-    invert.add_argument("--model", default="resnet50", choices=sorted(models.RESNETS))
+    invert.add_argument("--model", default="resnet50", choices=RESNET_NAMES)
     invert.add_argument("--weights", default="untrained", help="untrained, imagenet or a checkpoint path")
-    invert.add_argument("--layer", default="conv3", choices=list(models.CUTS))
+    invert.add_argument("--layer", default="conv3", choices=LAYER_NAMES)
     invert.add_argument("--image", default="sample:chelsea", help="an image file or sample:<name>")
     invert.add_argument("--size", type=int, default=64, help="side of the square the image is resized to")
     invert.add_argument("--iterations", type=int, default=200)
     invert.add_argument("--lr", type=float, nargs="+", default=[0.1, 0.03, 0.01], help="learning-rate candidates (decaying to 0)")
     invert.add_argument("--blur", type=float, nargs=2, metavar=("START", "END"), help="eq. 5 blur sigma schedule; eq. 4 if omitted")
-    invert.add_argument("--loss-scale", type=float, default=0.15)
+    invert.add_argument("--loss-scale", type=float, default=Descent.loss_scale)
+    invert.add_argument("--step", choices=["normalised", "raw"], default=Descent.step, help="see depthrep.engine.inversion")
     invert.add_argument("--shift-std", type=float, default=0.05, help="std of the shift a' = a + N(0, std)")
     invert.add_argument("--seed", type=int, default=0)
     invert.add_argument("--device", default="auto")
@@ -42,30 +47,46 @@ def invert(args: argparse.Namespace) -> dict:
     """The chosen learning rate and the paper's distances; a_g written to args.out."""
     device = runtime.configure(deterministic=True, device=args.device)
     image = images.load_image(args.image, args.size)
-    model = models.load_resnet(args.model, args.weights, seed=args.seed).to(device)
+    model = load_resnet(args.model, args.weights, seed=args.seed).to(device)
     embedded = embed_target(model, image, args.shift_std, args.seed, device)
-    settings = engine.Settings(
-        input_shape=tuple(image.shape),
+    descent = Descent(
         iterations=args.iterations,
         loss_scale=args.loss_scale,
-        record_at=tuple(log_spaced(args.iterations, args.progress)),  # the engine logs these
+        step=args.step,
+        lr_candidates=args.lr,
+        seeds=(args.seed,),
+        trajectory_points=args.progress,  # the engine logs progress at the recorded iterations
     )
     blur = Linear(*args.blur) if args.blur else None
     problem = engine.Problem(
-        target=embedded["embeddings"][args.layer].to(device), lr=Linear(1, 0), blur=blur, seed=args.seed, reference=image
+        target=embedded["embeddings"][args.layer].to(device), lr=descent.lr_schedule, blur=blur, seed=args.seed, reference=image
     )
     log.info(
         "inverting %s of %s (%s weights) for %s at %dx%d on %s: %d iterations, learning rates %s, %s",
-        args.layer, args.model, args.weights, args.image, args.size, args.size, device, args.iterations,
-        args.lr, f"blur {args.blur[0]:g} -> {args.blur[1]:g}" if blur else "no blur",
+        args.layer,
+        args.model,
+        args.weights,
+        args.image,
+        args.size,
+        args.size,
+        device,
+        args.iterations,
+        args.lr,
+        f"blur {args.blur[0]:g} -> {args.blur[1]:g}" if blur else "no blur",
     )
-    best = engine.sweep(models.SingleCut(model, args.layer), [problem], args.lr, settings)[0]
+    best = engine.sweep(SingleCut(model, args.layer), [problem], descent, tuple(image.shape))[0]
     finals = ", ".join(f"{row.lr:g}: {row.m_g:.4g}" for row in best.candidates.itertuples())
     log.info("final m_g per learning rate: %s; kept %g", finals, best.lr)
     if args.out and best.input is not None:
         images.save_image(best.input, args.out)
         log.info("wrote a_g to %s", args.out)
-    return {"lr": best.lr, "m_g": best.m_g, "m_s": embedded["m_s"][args.layer], "m_i": best.m_i, "shift_distance": embedded["shift_distance"]}
+    return {
+        "lr": best.lr,
+        "m_g": best.m_g,
+        "m_s": embedded["m_s"][args.layer],
+        "m_i": best.m_i,
+        "shift_distance": embedded["shift_distance"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     try:
         result = invert(args)
-    except (images.ImageError, models.WeightsUnavailable, ValueError) as err:
+    except (images.ImageError, WeightsUnavailable, ValueError) as err:
         print(f"depthrep {args.command}: error: {err}", file=sys.stderr)
         return 2
     print("  ".join(f"{name}={value:.4g}" for name, value in result.items()))

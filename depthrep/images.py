@@ -14,22 +14,18 @@ import torch
 from PIL import Image, UnidentifiedImageError
 from torchvision.transforms.v2 import functional as TF
 
+from .samples import NAMES, SAMPLE_PREFIX
+
 RESIZE_MODES = ("squash", "crop")
-SAMPLE_PREFIX = "sample:"
 
 
 class ImageError(ValueError):
     """A target image that is missing, unreadable or not an image."""
 
 
-def sample_names() -> list[str]:
-    """The colour sample photos of scikit-image that can stand in for the paper's images."""
-    return ["astronaut", "chelsea", "coffee", "rocket"]
-
-
 def _read_sample(name: str) -> np.ndarray:
-    if name not in sample_names():
-        raise ImageError(f"unknown sample image {name!r}; choose one of {sample_names()}")
+    if name not in NAMES:
+        raise ImageError(f"unknown sample image {name!r}; choose one of {list(NAMES)}")
     from skimage import data
 
     return getattr(data, name)()

@@ -4,14 +4,14 @@
 
 rule embed_target:
     input:
-        target="results/targets/{target}.pt",
+        target=paths.TARGET,
         weights=weights_input,
     output:
-        "results/embeddings/{model}/{state}/{target}.pt",
+        paths.EMBEDDINGS,
     log:
-        "results/logs/embed_target/{model}_{state}_{target}.log",
+        paths.log("embed_target", "model", "state", "target"),
     benchmark:
-        "results/benchmarks/embed_target/{model}_{state}_{target}.tsv"
+        paths.benchmark("embed_target", "model", "state", "target")
     conda:
         "../envs/torch.yaml"
     params:

@@ -1,28 +1,33 @@
-# The ResNet figures, Fig S5's kernels, the Sec 7 figure, and one target rule per figure (snakemake fig3 builds Fig 3 and only
-# what it needs).
+# The ResNet figures, Fig S5's kernels, the Sec 7 figure, and one target rule per figure
+# (snakemake fig3 builds Fig 3 and only what it needs).
 
 
 rule resnet_figure:
     input:
-        figure_inputs,
+        results=lambda w: [job.result for job in figure_jobs(w)],
+        trajectories=lambda w: [job.trajectory for job in figure_jobs(w)],
+        inputs=lambda w: [job.inputs for job in figure_jobs(w)],
+        embeddings=lambda w: plan.figure_rows(config, w.figure),
     output:
         png=report(
-            "results/figures/{figure}.png",
+            paths.FIGURE_PNG,
             caption="../report/figure.rst",
             category="Figures",
+            labels=figure_labels,
         ),
-        pdf="results/figures/{figure}.pdf",
+        pdf=paths.FIGURE_PDF,
     log:
-        "results/logs/figures/{figure}.log",
+        paths.log("resnet_figure", "figure"),
     benchmark:
-        "results/benchmarks/figures/{figure}.tsv"
+        paths.benchmark("resnet_figure", "figure")
     wildcard_constraints:
         figure=one_of(plan.resnet_figures(config)),
     localrule: True
     conda:
         "../envs/plotting.yaml"
     params:
-        spec=lambda w: config["figures"][w.figure],
+        kind=lambda w: config["figures"][w.figure]["kind"],
+        caption=lambda w: plan.figure_title(config, w.figure),
         reduced=config["reduced"],
     script:
         "../scripts/resnet_figure.py"
@@ -30,26 +35,31 @@ rule resnet_figure:
 
 rule kernels_figure:
     input:
-        kernel_weights,
+        lambda w: [
+            state_weights(plan.kernels_model(config), s)
+            for s in plan.available(config, w.figure)
+        ],
     output:
         png=report(
-            "results/figures/{figure}.png",
+            paths.FIGURE_PNG,
             caption="../report/figure.rst",
             category="Figures",
+            labels=figure_labels,
         ),
-        pdf="results/figures/{figure}.pdf",
+        pdf=paths.FIGURE_PDF,
     log:
-        "results/logs/figures/{figure}.log",
+        paths.log("kernels_figure", "figure"),
     benchmark:
-        "results/benchmarks/figures/{figure}.tsv"
+        paths.benchmark("kernels_figure", "figure")
     wildcard_constraints:
         figure=one_of(plan.figures_of_kind(config, "kernels")),
     localrule: True
     conda:
         "../envs/plotting.yaml"
     params:
-        sources=kernel_sources,
-        reasons=kernel_reasons,
+        arch=plan.kernels_model(config),
+        panels=lambda w: plan.kernel_panels(config, w.figure),
+        caption=lambda w: plan.figure_title(config, w.figure),
         reduced=config["reduced"],
     script:
         "../scripts/kernels_figure.py"
@@ -57,23 +67,28 @@ rule kernels_figure:
 
 rule sec7_figure:
     input:
-        histories=classifier_histories,
+        histories=lambda w: [
+            paths.CLASSIFIER_HISTORY.format(dataset=d, architecture=a)
+            for d in plan.available(config, w.figure)
+            for a in config["cifar"]["architectures"]
+        ],
     output:
         png=report(
-            "results/figures/{figure}.png",
+            paths.FIGURE_PNG,
             caption="../report/figure.rst",
             category="Figures",
+            labels=figure_labels,
         ),
-        pdf="results/figures/{figure}.pdf",
+        pdf=paths.FIGURE_PDF,
         gaps=report(
-            "results/tables/{figure}_gaps.csv",
+            paths.SEC7_GAPS,
             caption="../report/sec7_gaps.rst",
             category="Tables",
         ),
     log:
-        "results/logs/figures/{figure}.log",
+        paths.log("sec7_figure", "figure"),
     benchmark:
-        "results/benchmarks/figures/{figure}.tsv"
+        paths.benchmark("sec7_figure", "figure")
     wildcard_constraints:
         figure=one_of(plan.figures_of_kind(config, "sec7")),
     localrule: True
@@ -82,6 +97,7 @@ rule sec7_figure:
     params:
         datasets=lambda w: config["cifar"]["datasets"],
         unavailable=lambda w: plan.missing_states(config, w.figure),
+        caption=lambda w: plan.figure_title(config, w.figure),
         reduced=config["reduced"],
     script:
         "../scripts/sec7_figure.py"
@@ -94,6 +110,6 @@ for figure_name in config["figures"]:
             figure_name
         input:
             lambda w, name=figure_name: (
-                plan.require_figure(config, name) or figure_files(name)
+                plan.require_figure(config, name) or paths.figure_files(name)
             ),
         localrule: True

@@ -4,23 +4,25 @@
 
 rule invert:
     input:
-        embeddings="results/embeddings/{model}/{state}/{target}.pt",
+        embeddings=paths.EMBEDDINGS,
         weights=weights_input,
     output:
-        result="results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}/result.json",
-        trajectory="results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}/trajectory.csv",
-        inputs="results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}/a_g.pt",
+        result=paths.INVERSION_RESULT,
+        trajectory=paths.INVERSION_TRAJECTORY,
+        inputs=paths.INVERSION_INPUTS,
     log:
-        "results/logs/invert/{run}_{model}_{state}_{target}_{layer}_{update_rule}.log",
+        paths.log("invert", "run", "model", "state", "target", "layer", "update_rule"),
     benchmark:
-        "results/benchmarks/invert/{run}_{model}_{state}_{target}_{layer}_{update_rule}.tsv"
+        paths.benchmark(
+            "invert", "run", "model", "state", "target", "layer", "update_rule"
+        )
     conda:
         "../envs/torch.yaml"
     resources:
         mem_mb=lambda w: plan.inversion_resources(config, w.run)["mem_mb"],
         runtime=lambda w: plan.inversion_resources(config, w.run)["runtime"],
     params:
-        settings=lambda w: config["runs"][w.run],
+        descent=lambda w: config["runs"][w.run],
         seed=config["seed"],
         deterministic=config["deterministic"],
         device=config["device"],

@@ -1,38 +1,66 @@
 # The fully connected figures (Fig 6-9, S2): one job per figure runs its experiment (every
-# model of it) and writes its table and figure. Solved on the GPU when there is one.
+# model of it) and writes its table and images (on the GPU when there is one); a local job
+# draws the figure, so a caption change redraws it without rerunning the experiment.
+
+
+rule mlp_experiment:
+    input:
+        image=lambda w: image_file(mlp_spec(w)["target"]),
+    output:
+        table=report(
+            paths.MLP_TABLE,
+            caption="../report/mlp_table.rst",
+            category="Tables",
+        ),
+        images=paths.MLP_IMAGES,
+    log:
+        paths.log("mlp_experiment", "figure"),
+    benchmark:
+        paths.benchmark("mlp_experiment", "figure")
+    wildcard_constraints:
+        figure=one_of(plan.mlp_figures(config)),
+    conda:
+        "../envs/torch.yaml"
+    resources:
+        runtime=lambda w: plan.mlp_runtime(config, w.figure),
+    params:
+        spec=lambda w: {k: v for k, v in mlp_spec(w).items() if k != "caption"},
+        descent=lambda w: config["runs"][mlp_spec(w)["run"]],
+        image_source=lambda w, input: image_source(mlp_spec(w)["target"], input),
+        resize=config["resize"],
+        seed=config["seed"],
+        shift_std=config["shift_std"],
+        deterministic=config["deterministic"],
+        device=config["device"],
+    script:
+        "../scripts/mlp_experiment.py"
 
 
 rule mlp_figure:
     input:
-        image=mlp_image,
+        table=paths.MLP_TABLE,
+        images=paths.MLP_IMAGES,
     output:
-        table=report(
-            "results/tables/{figure}.csv",
-            caption="../report/mlp_table.rst",
-            category="Tables",
-        ),
         png=report(
-            "results/figures/{figure}.png",
+            paths.FIGURE_PNG,
             caption="../report/figure.rst",
             category="Figures",
+            labels=lambda w: {"figure": w.figure, "kind": mlp_spec(w)["kind"]},
         ),
-        pdf="results/figures/{figure}.pdf",
+        pdf=paths.FIGURE_PDF,
     log:
-        "results/logs/mlp_figure/{figure}.log",
+        paths.log("mlp_figure", "figure"),
     benchmark:
-        "results/benchmarks/mlp_figure/{figure}.tsv"
+        paths.benchmark("mlp_figure", "figure")
     wildcard_constraints:
-        figure=one_of(plan.figures_of_kind(config, "mlp")),
+        figure=one_of(plan.mlp_figures(config)),
+    localrule: True
     conda:
         "../envs/plotting.yaml"
-    resources:
-        runtime=lambda w: plan.mlp_runtime(config, w.figure),
     params:
-        figure=lambda w: w.figure,
-        settings=mlp_settings,
-        image_source=mlp_image_source,
+        kind=lambda w: mlp_spec(w)["kind"],
+        caption=lambda w: plan.figure_title(config, w.figure),
+        settings=lambda w: plan.mlp_settings_line(config, w.figure),
         reduced=config["reduced"],
-        deterministic=config["deterministic"],
-        device=config["device"],
     script:
         "../scripts/mlp_figure.py"

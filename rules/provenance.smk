@@ -4,18 +4,18 @@
 
 rule provenance:
     input:
-        outputs=[p for p in all_outputs() if p != "results/provenance.json"],
+        outputs=[p for p in all_outputs() if p != paths.PROVENANCE],
         inputs=input_files(),
-        results=inversion_outputs(plan.all_inversions(config)),
+        results=[job.result for job in plan.all_inversions(config)],
     output:
-        "results/provenance.json",
+        paths.PROVENANCE,
     log:
-        "results/logs/provenance.log",
+        paths.log("provenance"),
     benchmark:
-        "results/benchmarks/provenance.tsv"
+        paths.benchmark("provenance")
     localrule: True
     conda:
-        "../envs/plotting.yaml"
+        "../envs/bookkeeping.yaml"
     params:
         config=config,
         root=workflow.basedir,

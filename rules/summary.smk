@@ -3,20 +3,20 @@
 
 rule summary:
     input:
-        figures=[f for name in plan.made_figures(config) for f in figure_files(name)],
-        inversions="results/tables/inversions.csv",
-        noise=[plan.noise_history_path(m) for m in plan.used_models(config, plan.NOISE)],
+        figures=[
+            f for name in plan.made_figures(config) for f in paths.figure_files(name)
+        ],
+        inversions=paths.INVERSION_TABLE,
+        noise=noise_histories(),
     output:
-        report(
-            "results/summary.md", caption="../report/summary.rst", category="Summary"
-        ),
+        report(paths.SUMMARY, caption="../report/summary.rst", category="Summary"),
     log:
-        "results/logs/summary.log",
+        paths.log("summary"),
     benchmark:
-        "results/benchmarks/summary.tsv"
+        paths.benchmark("summary")
     localrule: True
     conda:
-        "../envs/plotting.yaml"
+        "../envs/bookkeeping.yaml"
     params:
         config=config,
         noise_models=plan.used_models(config, plan.NOISE),

@@ -3,24 +3,25 @@
 
 rule inversion_tables:
     input:
-        inversion_outputs(plan.all_inversions(config)),
+        results=[job.result for job in plan.all_inversions(config)],
+        trajectories=[job.trajectory for job in plan.all_inversions(config)],
     output:
         inversions=report(
-            "results/tables/inversions.csv",
+            paths.INVERSION_TABLE,
             caption="../report/inversions.rst",
             category="Tables",
         ),
         trajectories=report(
-            "results/tables/trajectories.csv",
+            paths.TRAJECTORY_TABLE,
             caption="../report/trajectories.rst",
             category="Tables",
         ),
     log:
-        "results/logs/inversion_tables.log",
+        paths.log("inversion_tables"),
     benchmark:
-        "results/benchmarks/inversion_tables.tsv"
+        paths.benchmark("inversion_tables")
     localrule: True
     conda:
-        "../envs/plotting.yaml"
+        "../envs/bookkeeping.yaml"
     script:
         "../scripts/inversion_tables.py"

@@ -3,14 +3,14 @@
 
 rule download_target:
     output:
-        "results/downloads/{target}.zip",
+        paths.DOWNLOAD,
     log:
-        "results/logs/download_target/{target}.log",
+        paths.log("download_target", "target"),
     benchmark:
-        "results/benchmarks/download_target/{target}.tsv"
+        paths.benchmark("download_target", "target")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/bookkeeping.yaml"
     params:
         url=lambda w: target_spec(w)["url"],
         sha256=lambda w: target_spec(w)["sha256"],
@@ -20,16 +20,16 @@ rule download_target:
 
 rule extract_target:
     input:
-        "results/downloads/{target}.zip",
+        paths.DOWNLOAD,
     output:
-        "results/downloads/{target}/{member}",
+        paths.EXTRACTED,
     log:
-        "results/logs/extract_target/{target}_{member}.log",
+        paths.log("extract_target", "target", "member"),
     benchmark:
-        "results/benchmarks/extract_target/{target}_{member}.tsv"
+        paths.benchmark("extract_target", "target", "member")
     localrule: True
     conda:
-        "../envs/torch.yaml"
+        "../envs/bookkeeping.yaml"
     params:
         member=lambda w: target_spec(w)["member"],
         sha256=lambda w: target_spec(w)["member_sha256"],
@@ -39,14 +39,14 @@ rule extract_target:
 
 rule prepare_target:
     input:
-        image=target_file,
+        image=lambda w: image_file(w.target),
     output:
-        tensor="results/targets/{target}.pt",
-        png="results/targets/{target}.png",
+        tensor=paths.TARGET,
+        png=paths.TARGET_PNG,
     log:
-        "results/logs/prepare_target/{target}.log",
+        paths.log("prepare_target", "target"),
     benchmark:
-        "results/benchmarks/prepare_target/{target}.tsv"
+        paths.benchmark("prepare_target", "target")
     conda:
         "../envs/torch.yaml"
     params:

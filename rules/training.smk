@@ -5,16 +5,16 @@
 
 rule train_noise_classifier:
     output:
-        model=plan.noise_model_path("{model}"),
+        model=paths.NOISE_MODEL,
         history=report(
-            plan.noise_history_path("{model}"),
+            paths.NOISE_HISTORY,
             caption="../report/noise_training.rst",
             category="Tables",
         ),
     log:
-        "results/logs/train_noise_classifier/{model}.log",
+        paths.log("train_noise_classifier", "model"),
     benchmark:
-        "results/benchmarks/train_noise_classifier/{model}.tsv"
+        paths.benchmark("train_noise_classifier", "model")
     wildcard_constraints:
         model=plan.kernels_model(config),
     conda:
@@ -26,8 +26,7 @@ rule train_noise_classifier:
     params:
         data=lambda w: {**config["noise_model"]["data"], "seed": config["seed"]},
         training=lambda w: training_settings("noise_model"),
-        arch=lambda w: w.model,
-        checkpoint=lambda w: f"results/models/noise_{w.model}.resume.pt",
+        resume=lambda w: paths.NOISE_RESUME.format(model=w.model),
         workers=lambda w: config["noise_model"]["workers"],
         deterministic=config["deterministic"],
         device=config["device"],
@@ -37,11 +36,11 @@ rule train_noise_classifier:
 
 rule fetch_cifar:
     output:
-        "results/data/{dataset}.json",
+        paths.CIFAR_RECORD,
     log:
-        "results/logs/fetch_cifar/{dataset}.log",
+        paths.log("fetch_cifar", "dataset"),
     benchmark:
-        "results/benchmarks/fetch_cifar/{dataset}.tsv"
+        paths.benchmark("fetch_cifar", "dataset")
     localrule: True
     conda:
         "../envs/torch.yaml"
@@ -54,13 +53,13 @@ rule fetch_cifar:
 
 rule train_cifar_classifier:
     input:
-        "results/data/{dataset}.json",
+        paths.CIFAR_RECORD,
     output:
-        history="results/classifiers/{dataset}/{architecture}.csv",
+        history=paths.CLASSIFIER_HISTORY,
     log:
-        "results/logs/train_cifar_classifier/{dataset}_{architecture}.log",
+        paths.log("train_cifar_classifier", "dataset", "architecture"),
     benchmark:
-        "results/benchmarks/train_cifar_classifier/{dataset}_{architecture}.tsv"
+        paths.benchmark("train_cifar_classifier", "dataset", "architecture")
     conda:
         "../envs/torch.yaml"
     threads: lambda w: 1 + config["cifar"]["workers"]
@@ -70,7 +69,9 @@ rule train_cifar_classifier:
         training=lambda w: training_settings("cifar"),
         limits=lambda w: config["cifar"]["limits"],
         verify=lambda w: config["cifar"]["verify"],
-        checkpoint=lambda w: f"results/classifiers/{w.dataset}/{w.architecture}.resume.pt",
+        resume=lambda w: paths.CLASSIFIER_RESUME.format(
+            dataset=w.dataset, architecture=w.architecture
+        ),
         workers=lambda w: config["cifar"]["workers"],
         deterministic=config["deterministic"],
         device=config["device"],

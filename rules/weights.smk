@@ -4,11 +4,11 @@
 
 rule fetch_imagenet_weights:
     output:
-        "results/weights/{model}_imagenet.json",
+        paths.IMAGENET_RECORD,
     log:
-        "results/logs/fetch_imagenet_weights/{model}.log",
+        paths.log("fetch_imagenet_weights", "model"),
     benchmark:
-        "results/benchmarks/fetch_imagenet_weights/{model}.tsv"
+        paths.benchmark("fetch_imagenet_weights", "model")
     localrule: True
     conda:
         "../envs/torch.yaml"

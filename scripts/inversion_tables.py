@@ -1,7 +1,8 @@
 """Snakemake script: the inversions and trajectories tables from every inversion job."""
 
-from depthrep import io, runtime, tables
+from depthrep.files import write_csv
+from depthrep.pipeline import joblog, records
 
-runtime.log_to(snakemake.log[0])
-io.write_csv(tables.inversion_table(snakemake.input), snakemake.output.inversions)
-io.write_csv(tables.trajectory_table(snakemake.input), snakemake.output.trajectories)
+joblog.log_to(snakemake.log[0])
+write_csv(records.inversion_table(snakemake.input.results), snakemake.output.inversions)
+write_csv(records.trajectory_table(snakemake.input.results), snakemake.output.trajectories)

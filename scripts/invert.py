@@ -1,19 +1,19 @@
 """Snakemake script: one inversion job (every seed and learning-rate candidate in one batch)."""
 
-from depthrep import io, layer_inversion, models, runtime
+from depthrep.engine import Descent
+from depthrep.experiments.layer_inversion import invert_layer
+from depthrep.models import resnet, weights
+from depthrep.pipeline import joblog, records, runtime
 
-runtime.log_to(snakemake.log[0])
-device = runtime.configure(snakemake.params.deterministic, snakemake.threads, snakemake.params.device)
-w = snakemake.wildcards
-model = models.load_resnet(w.model, models.weights_source(w.state, snakemake.input.weights), seed=snakemake.params.seed)
-embedded = io.load_tensors(snakemake.input.embeddings)
-rows, trajectory, inputs = layer_inversion.invert_layer(
-    model.to(device), w.layer, embedded, snakemake.params.settings, w.update_rule, device
-)
-key = {k: w[k] for k in ("run", "model", "state", "target", "layer")} | {"update": w.update_rule}
-io.save_tensors(inputs, snakemake.output.inputs)
-io.write_csv(trajectory, snakemake.output.trajectory)
-io.write_json(
-    {"key": key, "rows": rows, "settings": snakemake.params.settings, "provenance": runtime.provenance(device, seed=snakemake.params.seed)},
-    snakemake.output.result,
+joblog.log_to(snakemake.log[0])
+p, w, out = snakemake.params, snakemake.wildcards, snakemake.output
+device = runtime.configure(p.deterministic, snakemake.threads, p.device)
+model = resnet.load_resnet(w.model, weights.weights_source(w.state, snakemake.input.weights), seed=p.seed)
+embedded = weights.load_tensors(snakemake.input.embeddings)
+descent = Descent.of(p.descent, where=f"runs.{w.run}")
+rows, trajectory, inputs = invert_layer(model.to(device), w.layer, embedded, descent, w.update_rule, device)
+key = {"run": w.run, "model": w.model, "state": w.state, "target": w.target, "layer": w.layer, "update": w.update_rule}
+weights.save_tensors(inputs, out.inputs)
+records.write(
+    records.InversionRecord(key, rows, p.descent, runtime.provenance(device, seed=p.seed)), out.result, trajectory, out.trajectory
 )

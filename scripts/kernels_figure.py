@@ -1,15 +1,13 @@
-"""Snakemake script: Fig S5, the Conv1 kernels of ResNet50 models side by side.
+"""Snakemake script: Fig S5, the Conv1 kernels of one ResNet in several training states.
 
-params.sources   {panel label: weights ("imagenet", "untrained" or a checkpoint path), or null}, in panel
-                 order, e.g. {"ImageNet-trained": "imagenet", "noise-trained": <the noise model file>}
-params.reasons   {panel label: why it has no weights} for the null sources (e.g. "offline")
-params.reduced   the preset's reduced note, or null
-output.png, output.pdf, log[0]
+params.panels  [{label, weights ("imagenet", "untrained" or a checkpoint file) or null, reason}]
 """
 
-from depthrep import runtime
-from depthrep.plotting import training as plots
+from depthrep.models.resnet import conv1_kernels
+from depthrep.pipeline import joblog
+from depthrep.plotting import kernels
 
-runtime.log_to(snakemake.log[0])
+joblog.log_to(snakemake.log[0])
 p = snakemake.params
-plots.draw_kernels(plots.kernel_panels("resnet50", p.sources, p.reasons), snakemake.output.png, snakemake.output.pdf, p.reduced)
+panels = {panel["label"]: conv1_kernels(p.arch, panel["weights"]) if panel["weights"] else panel["reason"] for panel in p.panels}
+kernels.draw_kernels(panels, p.caption, snakemake.output.png, snakemake.output.pdf, p.reduced)

@@ -1,26 +1,13 @@
-"""Snakemake script: one fully connected figure (fig6, fig7, fig8, fig9 or figS2) -- its CSV
-table, PNG and PDF. The experiment and the plot live in depthrep.mlp_figures.
+"""Snakemake script: draw one fully connected figure from its experiment's table and images."""
 
-params: figure; settings (a flat dict, see depthrep.mlp_figures); image_source (what
-depthrep.images.load_image takes: the rule's downloaded or local image file, or
-"sample:<name>", e.g. the common.smk helper target_source); reduced; device; deterministic.
-"""
+import pandas as pd
 
-import logging
+from depthrep.experiments.mlp_sweeps import FigureData
+from depthrep.models.weights import load_tensors
+from depthrep.pipeline import joblog
+from depthrep.plotting.mlp import DRAWINGS
 
-from depthrep import mlp_figures, runtime
-
-runtime.log_to(snakemake.log[0])
-params = snakemake.params
-device = runtime.configure(params.deterministic, snakemake.threads, params.device)
-logging.getLogger("depthrep").info("provenance: %s", runtime.provenance(device, figure=params.figure))
-mlp_figures.make_figure(
-    params.figure,
-    params.image_source,
-    params.settings,
-    snakemake.output.table,
-    snakemake.output.png,
-    snakemake.output.pdf,
-    reduced=params.reduced,
-    device=device,
-)
+joblog.log_to(snakemake.log[0])
+p, out = snakemake.params, snakemake.output
+data = FigureData(pd.read_csv(snakemake.input.table), load_tensors(snakemake.input.images))
+DRAWINGS[p.kind](data, out.png, out.pdf, f"{p.caption}\n{p.settings}", p.reduced)

@@ -1,14 +1,8 @@
 """Snakemake script: resize a target image once, for every job that uses it."""
 
-from depthrep import runtime, targets
+from depthrep.pipeline import joblog, plan, targets
 
-runtime.log_to(snakemake.log[0])
-source = snakemake.input.image or snakemake.params.spec
-targets.prepare(
-    source,
-    snakemake.params.size,
-    snakemake.params.resize,
-    snakemake.output.tensor,
-    snakemake.output.png,
-    origin=targets.describe_source(snakemake.params.spec),
-)
+joblog.log_to(snakemake.log[0])
+p = snakemake.params
+source = snakemake.input.image or p.spec
+targets.prepare(source, p.size, p.resize, snakemake.output.tensor, snakemake.output.png, origin=plan.describe_source(p.spec))

@@ -1,8 +1,8 @@
 """Snakemake script: results/provenance.json."""
 
-from depthrep import provenance, runtime
+from depthrep.pipeline import joblog, provenance
 
-runtime.log_to(snakemake.log[0])
+joblog.log_to(snakemake.log[0])
 provenance.write(
     snakemake.output[0],
     config=snakemake.params.config,

@@ -1,7 +1,11 @@
-"""Snakemake script: draw one ResNet figure from its inversion results."""
+"""Snakemake script: draw one ResNet figure from its inversion records."""
 
-from depthrep import runtime
+from depthrep.pipeline import joblog
 from depthrep.plotting import resnet
 
-runtime.log_to(snakemake.log[0])
-resnet.draw(snakemake.config, snakemake.wildcards.figure, snakemake.output.png, snakemake.output.pdf)
+joblog.log_to(snakemake.log[0])
+i, p, out = snakemake.input, snakemake.params, snakemake.output
+if p.kind == "images":
+    resnet.draw_images(i.embeddings, i.results, i.inputs, p.caption, out.png, out.pdf, p.reduced)
+else:
+    resnet.draw_trajectories(i.results, p.caption, out.png, out.pdf, p.reduced)

@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from depthrep import runtime, summary
+from depthrep.pipeline import joblog, summary
 
-runtime.log_to(snakemake.log[0])
+joblog.log_to(snakemake.log[0])
 p = snakemake.params
-noise = {arch: pd.read_csv(path) for arch, path in zip(p.noise_models, snakemake.input.noise)}
+noise = {arch: pd.read_csv(path) for arch, path in zip(p.noise_models, snakemake.input.noise, strict=False)}
 summary.write(p.config, pd.read_csv(snakemake.input.inversions), snakemake.output[0], noise)

@@ -9,8 +9,11 @@ import numpy as np
 
 # The files torchvision reads: (file, label key, number of images) per dataset, and the meta file.
 LAYOUT = {
-    "cifar10": ("cifar-10-batches-py", [(f"data_batch_{i}", "labels", 6) for i in range(1, 6)] + [("test_batch", "labels", 8)],
-                ("batches.meta", "label_names", 10)),
+    "cifar10": (
+        "cifar-10-batches-py",
+        [(f"data_batch_{i}", "labels", 6) for i in range(1, 6)] + [("test_batch", "labels", 8)],
+        ("batches.meta", "label_names", 10),
+    ),
     "cifar100": ("cifar-100-python", [("train", "fine_labels", 30), ("test", "fine_labels", 8)], ("meta", "fine_label_names", 100)),
 }
 

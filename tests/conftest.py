@@ -1,7 +1,6 @@
 """Fixtures shared by the workflow tests."""
 
 import pytest
-
 from workflow import TINY, copy_workflow, snakemake
 
 

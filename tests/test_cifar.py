@@ -9,14 +9,16 @@ import urllib.request
 import numpy as np
 import pytest
 import torch
-
-from depthrep import cifar, classifiers
-from depthrep.plotting import training as plots
-from depthrep.training import TrainSettings
-
 from cifar_files import make_cifar
 
+from depthrep.experiments import cifar, sec7_gaps
+from depthrep.models import classifiers
+from depthrep.plotting import sec7 as plots
+from depthrep.training.fit import TrainSettings
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
 @pytest.mark.parametrize("name", ["cifar10", "cifar100"])
 def test_a_dataset_in_the_real_format_loads(tmp_path, name):
     written = make_cifar(tmp_path, name)
@@ -106,22 +108,25 @@ def test_classifier_runs_and_the_sec7_figure(tmp_path):
         for name, spec in TINY.items()
     ]
     paths = [tmp_path / f"{name}.csv" for name in TINY]
-    for run, path in zip(runs, paths):
+    for run, path in zip(runs, paths, strict=False):
         run.to_csv(path, index=False)
-    histories = plots.read_histories(paths)
+    histories = sec7_gaps.read_histories(paths)
     assert {"train_accuracy", "test_accuracy", "dataset", "architecture"} <= set(histories.columns)
     assert len(histories) == 2 * len(TINY) and set(histories.architecture) == set(TINY)
 
-    gaps = plots.final_gaps(histories)
+    gaps = sec7_gaps.final_gaps(histories)
     assert list(gaps.design) == ["standard", "inverted", "standard", "inverted"]
     last = histories[histories.epoch == 2].reset_index()
     assert np.allclose(gaps.gap, last.train_accuracy - last.test_accuracy)
 
     png = tmp_path / "sec7.png"
-    plots.draw_sec7(histories, {"cifar100": "CIFAR100 cannot be downloaded offline"}, ["cifar10", "cifar100"], png, None, reduced="tiny")
+    unavailable = {"cifar100": "CIFAR100 cannot be downloaded offline"}
+    plots.draw_sec7(histories, gaps, unavailable, ["cifar10", "cifar100"], "Sec 7", png, None, reduced="tiny")
     assert png.read_bytes().startswith(PNG_MAGIC)
 
-    nothing = plots.read_histories([])
-    assert plots.final_gaps(nothing).empty
-    plots.draw_sec7(nothing, {"cifar10": "offline", "cifar100": "offline"}, ["cifar10", "cifar100"], png, None)
+    nothing = sec7_gaps.read_histories([])
+    assert sec7_gaps.final_gaps(nothing).empty
+    plots.draw_sec7(
+        nothing, sec7_gaps.final_gaps(nothing), {"cifar10": "offline", "cifar100": "offline"}, ["cifar10", "cifar100"], "Sec 7", png, None
+    )
     assert png.read_bytes().startswith(PNG_MAGIC)

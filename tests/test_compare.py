@@ -1,4 +1,4 @@
-"""python -m depthrep.compare: tables within a tolerance, other files by checksum, what differs."""
+"""python -m depthrep.pipeline.compare: tables within a tolerance, other files by checksum, what differs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from depthrep.compare import main
+from depthrep.pipeline.compare import main
 from depthrep.plotting.common import save_figure
 
 RESULT = "inversions/fixed/resnet50/untrained/dalmatian/conv2_blur/result.json"
@@ -162,7 +162,7 @@ def test_a_folder_that_does_not_exist_is_named(tmp_path, capsys):
 def test_runs_as_a_module(folders):
     a, b = folders
     shutil.rmtree(b / "figures")
-    result = subprocess.run([sys.executable, "-m", "depthrep.compare", str(a), str(b)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "depthrep.pipeline.compare", str(a), str(b)], capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stdout.splitlines()[-1] == "1 difference"
 

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from depthrep import downloads
+from depthrep.pipeline import downloads
 
 ARCHIVE_URL = "https://example.org/data/dalmatian.zip"
 

@@ -8,13 +8,16 @@ import math
 import pytest
 import torch
 
-from depthrep import engine, models
-from depthrep.schedules import Linear, log_spaced
+from depthrep import engine
+from depthrep.engine import Descent, Linear
+from depthrep.engine.blur import gaussian_blur
+from depthrep.models.mlp import mlp
+from depthrep.models.resnet import SingleCut, load_resnet
 
 
 def resnet_problem_set(dtype):
-    model = models.load_resnet("resnet18", seed=0).to(dtype)
-    forward = models.SingleCut(model, "conv3")
+    model = load_resnet("resnet18", seed=0).to(dtype)
+    forward = SingleCut(model, "conv3")
     image = torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(0), dtype=dtype)
     target = forward(image[None])[0]
     problems = [
@@ -31,10 +34,10 @@ def test_a_problem_solved_in_a_batch_equals_it_solved_alone(dtype, iterations, t
     # float32 is checked over few steps only: the sign of the L1 gradient turns rounding
     # differences between batch sizes into different steps as iterations go on.
     forward, problems, image = resnet_problem_set(dtype)
-    settings = engine.Settings(input_shape=tuple(image.shape), iterations=iterations, record_at=(0, iterations))
-    batched = engine.invert(forward, problems, settings)
+    descent, shape = Descent(iterations=iterations, trajectory_points=2), tuple(image.shape)
+    batched = engine.invert(forward, problems, descent, shape)
     for i, problem in enumerate(problems):
-        alone = engine.invert(forward, [problem], settings)
+        alone = engine.invert(forward, [problem], descent, shape)
         assert torch.allclose(batched.inputs[i], alone.inputs[0], rtol=0, atol=tolerance), i
         assert math.isclose(batched.m_g[i].item(), alone.m_g[0].item(), rel_tol=tolerance)
     assert math.isnan(batched.m_i[3]) and not math.isnan(batched.m_i[0])  # m_i only with a reference
@@ -42,19 +45,19 @@ def test_a_problem_solved_in_a_batch_equals_it_solved_alone(dtype, iterations, t
 
 def test_max_batch_does_not_change_results():
     forward, problems, image = resnet_problem_set(torch.float64)
-    settings = engine.Settings(input_shape=tuple(image.shape), iterations=5)
-    whole = engine.invert(forward, problems, settings)
-    chunked = engine.invert(forward, problems, settings, max_batch=3)
+    descent, shape = Descent(iterations=5), tuple(image.shape)
+    whole = engine.invert(forward, problems, descent, shape)
+    chunked = engine.invert(forward, problems, descent.replace(max_batch=3), shape)
     assert torch.allclose(whole.inputs, chunked.inputs, rtol=0, atol=1e-12)
 
 
 def invert_mlp(first_width, iterations=3000):
     shape = (3, 6, 6)  # 108 input elements
     image = torch.rand(shape, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
-    model = models.mlp(shape, [first_width, 216], dtype=torch.float64, seed=0)
+    model = mlp(shape, [first_width, 216], dtype=torch.float64, seed=0)
     problem = engine.Problem(target=model(image[None])[0], lr=Linear(1, 0), reference=image)
-    settings = engine.Settings(input_shape=shape, iterations=iterations, record_at=tuple(log_spaced(iterations, 8)))
-    return engine.sweep(model, [problem], [0.03, 0.01, 0.003], settings)[0]
+    descent = Descent(iterations=iterations, trajectory_points=8, lr_candidates=(0.03, 0.01, 0.003))
+    return engine.sweep(model, [problem], descent, shape)[0]
 
 
 def test_an_overcomplete_linear_model_is_inverted_and_an_undercomplete_one_is_not():
@@ -70,25 +73,25 @@ def test_an_overcomplete_linear_model_is_inverted_and_an_undercomplete_one_is_no
 def test_blur_keeps_the_mean_of_a_constant_image_and_sigma_zero_is_identity():
     images = torch.full((3, 3, 8, 8), 0.3)
     images[2] = torch.rand(3, 8, 8)
-    blurred = engine.gaussian_blur(images, torch.tensor([1.0, 2.4, 0.0]))
+    blurred = gaussian_blur(images, torch.tensor([1.0, 2.4, 0.0]))
     assert torch.allclose(blurred[:2], images[:2])
     assert torch.equal(blurred[2], images[2])
     noisy = torch.rand(1, 3, 8, 8)
-    smooth = engine.gaussian_blur(noisy, torch.tensor([2.4]))
+    smooth = gaussian_blur(noisy, torch.tensor([2.4]))
     assert smooth.std() < noisy.std()
 
 
 def test_the_sweep_keeps_the_lowest_m_g_and_drops_a_diverging_candidate(caplog):
     shape = (3, 4, 4)
     image = torch.rand(shape, generator=torch.Generator().manual_seed(0))
-    model = models.mlp(shape, [64], seed=0)
+    model = mlp(shape, [64], seed=0)
 
     def forward(x):  # overflows to inf when the input leaves a sane range, as a diverging run would
         return model(torch.where(x.abs() > 1e3, torch.tensor(float("inf")), x))
 
     problem = engine.Problem(target=model(image[None])[0], lr=Linear(1, 0), reference=image)
-    settings = engine.Settings(input_shape=shape, iterations=200, step="raw")
-    best = engine.sweep(forward, [problem], [1e6, 0.01, 0.001], settings)[0]
+    descent = Descent(iterations=200, step="raw", lr_candidates=(1e6, 0.01, 0.001))
+    best = engine.sweep(forward, [problem], descent, shape)[0]
     table = best.candidates.set_index("lr")
     assert table.loc[1e6, "diverged"] and not table.loc[0.01, "diverged"]
     assert best.lr == table[~table.diverged].m_g.idxmin()
@@ -98,10 +101,10 @@ def test_the_sweep_keeps_the_lowest_m_g_and_drops_a_diverging_candidate(caplog):
 
 def test_the_trajectory_holds_the_requested_iterations():
     forward, problems, image = resnet_problem_set(torch.float32)
-    settings = engine.Settings(input_shape=tuple(image.shape), iterations=8, record_at=(0, 2, 8))
-    result = engine.invert(forward, problems[:2], settings)
+    descent = Descent(iterations=8, trajectory_points=3)
+    result = engine.invert(forward, problems[:2], descent, tuple(image.shape))
     table = result.trajectory
-    assert sorted(table.iteration.unique()) == [0, 2, 8]
+    assert sorted(table.iteration.unique()) == list(descent.record_at) == [0, 1, 8]
     assert list(table.columns) == ["problem", "iteration", "loss", "m_g", "m_i"]
     final = table[table.iteration == 8].set_index("problem")
     assert final.m_g.tolist() == pytest.approx(result.m_g.tolist(), rel=1e-5)
@@ -109,15 +112,28 @@ def test_the_trajectory_holds_the_requested_iterations():
 
 
 def test_initial_inputs_follow_the_settings_and_the_seed():
-    settings = engine.Settings(input_shape=(3, 64, 64), iterations=1, init_mean=0.7, init_std=0.05)
+    descent = Descent(iterations=1, init_mean=0.7, init_std=0.05)
     problems = [engine.Problem(target=torch.zeros(1), lr=Linear(1, 1), seed=s) for s in (0, 0, 1)]
-    x = engine.initial_inputs(problems, settings, torch.float32)
+    x = engine.initial_inputs(problems, descent, (3, 64, 64), torch.float32)
     assert x.mean().item() == pytest.approx(0.7, abs=0.002) and x.std().item() == pytest.approx(0.05, rel=0.02)
     assert torch.equal(x[0], x[1]) and not torch.equal(x[0], x[2])
 
 
 def test_bad_settings_are_refused():
     with pytest.raises(ValueError, match="iterations"):
-        engine.Settings(input_shape=(3, 8, 8), iterations=0)
+        Descent(iterations=0)
     with pytest.raises(ValueError, match="step"):
-        engine.Settings(input_shape=(3, 8, 8), iterations=1, step="adam")
+        Descent(step="adam")
+    with pytest.raises(ValueError, match="lr_candidates"):
+        Descent(lr_candidates=())
+    with pytest.raises(ValueError, match=r"runs.fixed: unknown setting\(s\) \['iteration'\]"):
+        Descent.of({"iteration": 5}, where="runs.fixed")
+
+
+def test_the_schema_run_block_lists_the_fields_of_descent():
+    from pathlib import Path
+
+    import yaml
+
+    schema = yaml.safe_load((Path(__file__).resolve().parents[1] / "schemas/config.schema.yaml").read_text())
+    assert set(schema["definitions"]["run"]["properties"]) == set(Descent.fields())

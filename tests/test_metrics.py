@@ -3,14 +3,14 @@
 import pytest
 import torch
 
-from depthrep import metrics
+from depthrep.engine import metrics
 
 
 def test_distance_is_one_l2_norm_per_problem():
     x = torch.zeros(2, 3, 2, 2)
     y = torch.zeros(2, 3, 2, 2)
     y[0] += 1.0
-    assert metrics.distance(x, y).tolist() == pytest.approx([12 ** 0.5, 0.0])
+    assert metrics.distance(x, y).tolist() == pytest.approx([12**0.5, 0.0])
     assert metrics.distance(x.double(), y.double()).dtype == torch.float64
 
 

@@ -3,6 +3,7 @@ and widths around 108 stand in for the paper's 3x29x29 (2523) and widths around 
 
 from __future__ import annotations
 
+import dataclasses
 import runpy
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,23 +13,32 @@ import pytest
 import torch
 from PIL import Image
 
-from depthrep import exact_inversion, mlp_experiments, mlp_figures, models
+from depthrep.engine import Descent
+from depthrep.experiments import exact_inversion
+from depthrep.experiments import mlp_sweeps as mlp_experiments
+from depthrep.experiments.mlp_sweeps import final_rows
 from depthrep.images import save_image
-from depthrep.mlp_experiments import Descent, final_rows
+from depthrep.models.mlp import mlp
+from depthrep.pipeline import mlp_figures
+from depthrep.plotting.mlp import DRAWINGS
 
 SHAPE = (3, 6, 6)
 SIZE = 108
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "mlp_figure.py"
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 
-# Tiny settings per figure for make_figure (image_size 8: load_image's smallest size).
-TINY = {"image_size": 8, "iterations": 20, "lr_candidates": [0.03, 0.01], "trajectory_points": 5}
+# Tiny settings per figure kind (image_size 8: load_image's smallest size).
+TINY = Descent(iterations=20, loss_scale=0.35, lr_candidates=(0.03, 0.01), trajectory_points=5)
 TINY_FIGURES = {
-    "fig6": {"widths": [96, 192, 400], "later_widths": [400, 400]},
-    "fig7": {"widths": [96, 400], "later_widths": [400, 400], "iterations": 60},
-    "fig8": {"depths": [1, 3], "width": 200, "longer_iterations": 40},
-    "fig9": {"layers": 2},
-    "figS2": {"draws": 30, "cond_layers": 3},
+    "mlp_widths": {"widths": [96, 192, 400], "later_widths": [400, 400]},
+    "mlp_trajectories": {"widths": [96, 400], "later_widths": [400, 400]},
+    "mlp_depths": {"depths": [1, 3], "width": 200, "longer_iterations": 40},
+    "mlp_relu": {"layers": 2},
+    "mlp_exact": {"layers": 3, "noise_std": 1e-3, "draws": 30, "cond_layers": 3},
 }
+
+
+def spec(kind: str, **changes) -> dict:
+    return {"kind": kind, "run": "tiny", "target": "dalmatian", "image_size": 8, **TINY_FIGURES[kind], **changes}
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +64,7 @@ def image_file(tmp_path) -> Path:
 
 
 def test_exact_inversion_recovers_the_input_in_float64_and_float32_does_much_worse(image):
-    data = exact_inversion.exact_inversion(image, layers=3, draws=40, cond_layers=3, descent=Descent(iterations=20))
+    data = exact_inversion.exact_inversion(image, layers=3, draws=40, cond_layers=3, descent=Descent(iterations=20, loss_scale=0.35))
     table = data.table
     errors = table[table.quantity == "recovery_error"].set_index("dtype").value
     assert errors["float64"] < 1e-8
@@ -71,14 +81,14 @@ def test_exact_inversion_recovers_the_input_in_float64_and_float32_does_much_wor
 
 
 def test_exact_inversion_inverts_a_batch_of_outputs_and_refuses_what_it_cannot_invert(image):
-    model = models.mlp(SHAPE, [SIZE, SIZE], dtype=torch.float64, seed=3)
+    model = mlp(SHAPE, [SIZE, SIZE], dtype=torch.float64, seed=3)
     inputs = torch.rand(4, *SHAPE, dtype=torch.float64, generator=torch.Generator().manual_seed(4))
     recovered = exact_inversion.invert_exactly(model, model(inputs))
     assert torch.allclose(recovered, inputs.flatten(1), atol=1e-8)
     with pytest.raises(ValueError, match="square layers"):
-        exact_inversion.invert_exactly(models.mlp(SHAPE, [2 * SIZE]), torch.zeros(1, 2 * SIZE))
+        exact_inversion.invert_exactly(mlp(SHAPE, [2 * SIZE]), torch.zeros(1, 2 * SIZE))
     with pytest.raises(ValueError, match="no ReLU"):
-        exact_inversion.invert_exactly(models.mlp(SHAPE, [SIZE], relu=True), torch.zeros(1, SIZE))
+        exact_inversion.invert_exactly(mlp(SHAPE, [SIZE], relu=True), torch.zeros(1, SIZE))
 
 
 def test_a_first_layer_wider_than_the_input_is_inverted_and_a_narrower_one_plateaus(image):
@@ -96,7 +106,7 @@ def test_a_first_layer_wider_than_the_input_is_inverted_and_a_narrower_one_plate
 
 
 def test_an_untrained_relu_mlp_zeroes_about_half_of_each_layer(image):
-    model = models.mlp(SHAPE, [400, 400, 400], relu=True, seed=0)
+    model = mlp(SHAPE, [400, 400, 400], relu=True, seed=0)
     fractions = mlp_experiments.zero_fractions(model, image)
     assert len(fractions) == 3
     assert all(0.4 < p < 0.6 for p in fractions), fractions
@@ -104,7 +114,7 @@ def test_an_untrained_relu_mlp_zeroes_about_half_of_each_layer(image):
     with pytest.raises(ValueError, match="layer 2 zeroes a fraction 1"):
         mlp_experiments.required_widths(SIZE, [0.5, 1.0])
     with pytest.raises(ValueError, match="no ReLU"):
-        mlp_experiments.zero_fractions(models.mlp(SHAPE, [SIZE]), image)
+        mlp_experiments.zero_fractions(mlp(SHAPE, [SIZE]), image)
 
 
 def test_fig9_grows_the_widths_by_the_measured_zero_fraction(image):
@@ -116,47 +126,39 @@ def test_fig9_grows_the_widths_by_the_measured_zero_fraction(image):
     assert table.loc[("growing", 2), "width"] > 2.5 * SIZE  # about 4m for p ~ 1/2
 
 
-@pytest.mark.parametrize("figure", sorted(TINY_FIGURES))
-def test_each_figure_runs_at_a_tiny_scale_and_writes_its_table_and_plots(figure, image_file, tmp_path):
-    out = {kind: tmp_path / f"{figure}.{kind}" for kind in ("csv", "png", "pdf")}
-    settings = {**TINY, **TINY_FIGURES[figure]}
-    data = mlp_figures.make_figure(figure, image_file, settings, out["csv"], out["png"], out["pdf"], reduced="tiny test")
-    table = pd.read_csv(out["csv"])
-    assert len(table) == len(data.table) > 0
-    with Image.open(out["png"]) as png:
-        png.verify()
-    assert out["pdf"].read_bytes().startswith(b"%PDF")
-    if figure in ("fig6", "fig7", "fig8"):
-        expected = {"fig6": 3, "fig7": 2, "fig8": 4}[figure]  # fig8: two depths x two budgets
-        assert len(final_rows(table)) == expected
-        assert {"m_g", "m_s", "m_i", "lr", "shift_distance"} <= set(table.columns)
-        assert table.lr.isin(TINY["lr_candidates"]).all()
-
-
-def test_a_figure_is_deterministic_for_its_seed(image):
-    settings = {"iterations": 15, "lr_candidates": [0.03, 0.01], "widths": [54, 216], "later_widths": [216], "seed": 5}
-    first, again = (mlp_figures.compute("fig6", image, settings) for _ in range(2))
-    pd.testing.assert_frame_equal(first.table, again.table)
-    other = mlp_figures.compute("fig6", image, {**settings, "seed": 6})
-    assert not first.table.m_g.equals(other.table.m_g)
-
-
-def test_bad_settings_name_the_setting(image):
-    with pytest.raises(ValueError, match=r"unknown setting\(s\) \['widht'\] for fig6"):
-        mlp_figures.compute("fig6", image, {"widht": [100]})
-    with pytest.raises(ValueError, match="unknown MLP figure 'fig5'"):
-        mlp_figures.compute("fig5", image, {})
-    with pytest.raises(ValueError, match="lr_candidates"):
-        mlp_figures.compute("fig6", image, {"lr_candidates": []})
-    with pytest.raises(ValueError, match=r"width \(50\) must be at least the input size \(108\)"):
-        mlp_figures.compute("fig8", image, {"width": 50})
-    with pytest.raises(ValueError, match="widths must be a non-empty list"):
-        mlp_figures.compute("fig6", image, {"widths": []})
+def run_scripts(kind: str, image_file: Path, tmp_path: Path, reduced: str = "tiny test") -> dict[str, Path]:
+    """The two Snakemake scripts of an MLP figure, as the workflow runs them: the experiment
+    (table and images), then the drawing."""
+    out = {name: tmp_path / f"{kind}.{name}" for name in ("csv", "pt", "png", "pdf", "log", "draw.log")}
+    common = {"deterministic": False, "device": "cpu"}
+    experiment = SimpleNamespace(
+        params=SimpleNamespace(
+            spec=spec(kind),
+            descent=dataclasses.asdict(TINY),
+            image_source=str(image_file),
+            resize="squash",
+            seed=0,
+            shift_std=0.05,
+            **common,
+        ),
+        output=SimpleNamespace(table=str(out["csv"]), images=str(out["pt"])),
+        log=[str(out["log"])],
+        threads=1,
+    )
+    runpy.run_path(str(SCRIPTS / "mlp_experiment.py"), init_globals={"snakemake": experiment})
+    drawing = SimpleNamespace(
+        params=SimpleNamespace(kind=kind, caption=f"{kind}: caption", settings="what ran", reduced=reduced),
+        input=SimpleNamespace(table=str(out["csv"]), images=str(out["pt"])),
+        output=SimpleNamespace(png=str(out["png"]), pdf=str(out["pdf"])),
+        log=[str(out["draw.log"])],
+    )
+    runpy.run_path(str(SCRIPTS / "mlp_figure.py"), init_globals={"snakemake": drawing})
+    return out
 
 
 @pytest.fixture
 def restored_logging(monkeypatch):
-    """The script points logging and sys.excepthook at its job log; put them back after."""
+    """The scripts point logging and sys.excepthook at their job log; put them back after."""
     import logging
     import sys
 
@@ -170,28 +172,49 @@ def restored_logging(monkeypatch):
     root.setLevel(level)
 
 
-def test_the_snakemake_script_writes_the_figure_and_logs(image_file, tmp_path, restored_logging):
-    out = SimpleNamespace(table=str(tmp_path / "s2.csv"), png=str(tmp_path / "s2.png"), pdf=str(tmp_path / "s2.pdf"))
-    params = SimpleNamespace(
-        figure="figS2", settings={**TINY, **TINY_FIGURES["figS2"]}, image_source=str(image_file),
-        reduced="tiny test", device="cpu", deterministic=False,
-    )
-    log = tmp_path / "s2.log"
-    fake = SimpleNamespace(params=params, output=out, log=[str(log)], threads=1)
-    runpy.run_path(str(SCRIPT), init_globals={"snakemake": fake})
-    assert set(pd.read_csv(out.table).quantity) >= {"recovery_error", "noisy_input_distance", "condition_number", "gd_m_i"}
-    assert Path(out.png).stat().st_size > 0 and Path(out.pdf).stat().st_size > 0
-    assert "exact inversion errors" in log.read_text()
+@pytest.mark.parametrize("kind", sorted(TINY_FIGURES))
+def test_each_figure_kind_runs_at_a_tiny_scale_and_writes_its_table_and_plots(kind, image_file, tmp_path, restored_logging):
+    out = run_scripts(kind, image_file, tmp_path)
+    table = pd.read_csv(out["csv"])
+    assert len(table) > 0
+    with Image.open(out["png"]) as png:
+        png.verify()
+    assert out["pdf"].read_bytes().startswith(b"%PDF")
+    if kind in ("mlp_widths", "mlp_trajectories", "mlp_depths"):
+        expected = {"mlp_widths": 3, "mlp_trajectories": 2, "mlp_depths": 4}[kind]  # mlp_depths: two depths x two budgets
+        assert len(final_rows(table)) == expected
+        assert {"m_g", "m_s", "m_i", "lr", "shift_distance"} <= set(table.columns)
+        assert table.lr.isin(TINY.lr_candidates).all()
+    if kind == "mlp_exact":
+        assert set(table.quantity) >= {"recovery_error", "noisy_input_distance", "condition_number", "gd_m_i"}
+        assert "exact inversion errors" in out["log"].read_text()
+
+
+def test_a_figure_is_deterministic_for_its_seed(image):
+    settings = spec("mlp_widths", widths=[54, 216], later_widths=[216])
+    first, again = (mlp_figures.compute(settings, image, TINY, seed=5, shift_std=0.05) for _ in range(2))
+    pd.testing.assert_frame_equal(first.table, again.table)
+    other = mlp_figures.compute(settings, image, TINY, seed=6, shift_std=0.05)
+    assert not first.table.m_g.equals(other.table.m_g)
+
+
+def test_bad_settings_name_the_setting(image):
+    with pytest.raises(ValueError, match="unknown MLP figure kind 'mlp'"):
+        mlp_figures.compute({**spec("mlp_widths"), "kind": "mlp"}, image, TINY, seed=0, shift_std=0.05)
+    with pytest.raises(ValueError, match=r"width \(50\) must be at least the input size \(108\)"):
+        mlp_figures.compute(spec("mlp_depths", width=50), image, TINY, seed=0, shift_std=0.05)
+    with pytest.raises(ValueError, match="widths must be a non-empty list"):
+        mlp_figures.compute(spec("mlp_widths", widths=[]), image, TINY, seed=0, shift_std=0.05)
 
 
 def test_a_width_whose_every_learning_rate_diverged_is_reported_and_drawn(image, tmp_path):
-    settings = {"iterations": 10, "lr_candidates": [1e36], "widths": [54, 216], "later_widths": [216]}
-    data = mlp_figures.compute("fig6", image, settings)
+    settings = spec("mlp_widths", widths=[54, 216], later_widths=[216])
+    data = mlp_figures.compute(settings, image, TINY.replace(iterations=10, lr_candidates=(1e36,)), seed=0, shift_std=0.05)
     final = final_rows(data.table)
     assert final.m_g.isna().all() and (final.diverged_lrs == "1e+36").all() and not final.good.any()
     assert data.images[54] is None
-    for figure in ("fig6", "fig7"):
-        png = tmp_path / f"{figure}.png"
-        mlp_figures.figure_spec(figure).draw(data, png, None, "every candidate diverges")
+    for kind in ("mlp_widths", "mlp_trajectories"):
+        png = tmp_path / f"{kind}.png"
+        DRAWINGS[kind](data, png, None, "every candidate diverges")
         with Image.open(png) as drawn:
             drawn.verify()

@@ -8,12 +8,12 @@ import urllib.error
 import pytest
 import torch
 
-from depthrep import models
+from depthrep.models import LAYER_NAMES, RESNET_NAMES, mlp, resnet, weights
 
 
 @pytest.fixture(scope="module")
 def resnet18():
-    return models.load_resnet("resnet18", "untrained", seed=0)
+    return resnet.load_resnet("resnet18", "untrained", seed=0)
 
 
 def test_cuts_equal_torchvision_intermediate_outputs(resnet18):
@@ -23,16 +23,16 @@ def test_cuts_equal_torchvision_intermediate_outputs(resnet18):
     x = torch.rand(2, 3, 64, 64)
     with torch.no_grad():
         resnet18(x)
-        cuts = models.cut(resnet18, list(models.CUTS))(x)
+        cuts = resnet.cut(resnet18, list(resnet.CUTS))(x)
     for hook in hooks:
         hook.remove()
-    for name in models.CUTS:
+    for name in resnet.CUTS:
         assert torch.equal(cuts[name], seen[name]), name
     assert cuts["conv1"].shape[-1] == 32  # the stem ends before the max pool (which halves again)
 
 
 def test_a_conv2_forward_runs_no_later_stage(resnet18):
-    body = models.cut(resnet18, ["conv2"])
+    body = resnet.cut(resnet18, ["conv2"])
     called = []
     for name, module in body.named_modules():
         if name:
@@ -44,8 +44,8 @@ def test_a_conv2_forward_runs_no_later_stage(resnet18):
 
 
 def test_untrained_weights_are_seeded(resnet18):
-    same = models.load_resnet("resnet18", "untrained", seed=0)
-    other = models.load_resnet("resnet18", "untrained", seed=1)
+    same = resnet.load_resnet("resnet18", "untrained", seed=0)
+    other = resnet.load_resnet("resnet18", "untrained", seed=1)
     assert torch.equal(same.conv1.weight, resnet18.conv1.weight)
     assert not torch.equal(other.conv1.weight, resnet18.conv1.weight)
 
@@ -68,43 +68,45 @@ def offline(monkeypatch, tmp_path):
 
 
 def test_imagenet_weights_in_the_cache_are_loaded_without_download(offline, resnet18):
-    path = models.imagenet_weights_file("resnet18")
+    path = weights.imagenet_weights_file("resnet18")
     path.parent.mkdir(parents=True)
     torch.save(resnet18.state_dict(), path)
-    loaded = models.load_resnet("resnet18", "imagenet", seed=5)
+    loaded = resnet.load_resnet("resnet18", "imagenet", seed=5)
     assert torch.equal(loaded.fc.weight, resnet18.fc.weight)
 
 
 def test_checkpoint_round_trip(tmp_path, resnet18):
     path = tmp_path / "model.pt"
-    models.save_checkpoint(path, "resnet18", resnet18, epochs=3)
-    loaded = models.load_resnet("resnet18", path, seed=7)
+    weights.save_checkpoint(path, "resnet18", resnet18, epochs=3)
+    loaded = resnet.load_resnet("resnet18", path, seed=7)
     for name, tensor in resnet18.state_dict().items():
         assert torch.equal(loaded.state_dict()[name], tensor), name
     assert not list(tmp_path.glob("*.partial"))
 
 
 def test_mlp_has_the_requested_widths_dtype_and_nonlinearity():
-    model = models.mlp((3, 4, 4), [10, 20], relu=True, dtype=torch.float64, seed=0)
+    model = mlp.mlp((3, 4, 4), [10, 20], relu=True, dtype=torch.float64, seed=0)
     linear = [m for m in model if isinstance(m, torch.nn.Linear)]
     assert [m.in_features for m in linear] == [48, 10] and [m.out_features for m in linear] == [10, 20]
     assert all(m.weight.dtype == torch.float64 and m.bias is not None for m in linear)
     assert sum(isinstance(m, torch.nn.ReLU) for m in model) == 2
     assert model(torch.rand(2, 3, 4, 4, dtype=torch.float64)).shape == (2, 20)
     with pytest.raises(ValueError, match="widths"):
-        models.mlp((3, 4, 4), [])
+        mlp.mlp((3, 4, 4), [])
 
 
 def test_unknown_model_and_layer_are_refused(resnet18):
     with pytest.raises(ValueError, match="unknown model 'resnet34'"):
-        models.load_resnet("resnet34")
+        resnet.load_resnet("resnet34")
     with pytest.raises(ValueError, match="unknown layer"):
-        models.cut(resnet18, ["conv6"])
+        resnet.cut(resnet18, ["conv6"])
 
 
 def test_the_names_a_config_may_use_are_those_the_library_builds():
-    from depthrep import mlp_figures, names
+    from depthrep.pipeline import mlp_figures, plan
+    from depthrep.plotting.mlp import DRAWINGS
 
-    assert tuple(models.RESNETS) == names.RESNET_NAMES
-    assert tuple(models.CUTS) == names.LAYER_NAMES
-    assert tuple(mlp_figures.FIGURES) == names.MLP_FIGURE_NAMES
+    for name in RESNET_NAMES:
+        assert weights.imagenet_weights(name).url.endswith(".pth")
+    assert tuple(resnet.CUTS) == LAYER_NAMES
+    assert tuple(mlp_figures.EXPERIMENTS) == tuple(DRAWINGS) == plan.MLP_KINDS

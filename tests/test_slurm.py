@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from workflow import ROOT, TINY, copy_workflow, snakemake
 
 SCRIPTS = ROOT / "tests" / "slurm"
@@ -50,7 +49,9 @@ def cluster(request, tmp_path_factory):
     Afterwards the daemons this start started (not ones that were up already) are stopped."""
     logs = tmp_path_factory.mktemp("start-slurm")
     with open(logs / "started", "w") as out, open(logs / "log", "w") as err:
-        start = subprocess.Popen(["timeout", "-s", "KILL", "600", "bash", SCRIPTS / "start-slurm.sh"], env={**os.environ, **CLUSTER}, stdout=out, stderr=err)
+        start = subprocess.Popen(
+            ["timeout", "-s", "KILL", "600", "bash", SCRIPTS / "start-slurm.sh"], env={**os.environ, **CLUSTER}, stdout=out, stderr=err
+        )
     try:
         request.getfixturevalue("tiny_run")
         assert start.wait() == 0, f"Slurm did not start:\n{(logs / 'log').read_text()[-3000:]}"
@@ -59,7 +60,9 @@ def cluster(request, tmp_path_factory):
         start.wait()
         started = (logs / "started").read_text().split()
         if started:
-            stop = subprocess.run(["timeout", "-s", "KILL", "120", "bash", SCRIPTS / "stop-slurm.sh", *started], capture_output=True, text=True)
+            stop = subprocess.run(
+                ["timeout", "-s", "KILL", "120", "bash", SCRIPTS / "stop-slurm.sh", *started], capture_output=True, text=True
+            )
             assert stop.returncode == 0, f"Slurm did not stop cleanly:\n{stop.stderr[-3000:]}"
 
 
@@ -82,9 +85,11 @@ def slurm_jobs(since: str, workdir: Path) -> list[dict]:
     fields = ["JobID", "State", "ExitCode", "ReqTRES", "WorkDir", "SubmitLine"]
     out = subprocess.run(
         ["sacct", "-X", "-n", "-P", "--starttime", since, f"--format={','.join(fields)}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    jobs = [dict(zip(fields, line.split("|", len(fields) - 1))) for line in out.splitlines()]
+    jobs = [dict(zip(fields, line.split("|", len(fields) - 1), strict=False)) for line in out.splitlines()]
     jobs = [job for job in jobs if job["WorkDir"] == str(workdir)]
     for job in jobs:
         job["rule"] = re.search(r"--comment rule_(\w+?)(_wildcards_\S*)?\s", job["SubmitLine"] + " ").group(1)
@@ -119,7 +124,12 @@ def test_a_figure_runs_on_slurm_with_gpus_only_for_gpu_rules(cluster, request, t
         else:
             assert "gres/gpu" not in job["tres"] and not re.search(r"--(gpus|gres)\b", job["SubmitLine"]), job
 
-    made = sorted(path.relative_to(workdir) for part in ["targets", "embeddings", "inversions"] for path in (workdir / "results" / part).rglob("*") if path.is_file())
+    made = sorted(
+        path.relative_to(workdir)
+        for part in ["targets", "embeddings", "inversions"]
+        for path in (workdir / "results" / part).rglob("*")
+        if path.is_file()
+    )
     results = [path for path in made if path.name == "result.json"]
     assert len(results) == submitted["invert"] and len(made) > 3 * len(results), made
     for path in made:

@@ -10,11 +10,13 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from depthrep import models, noise_data, training
-from depthrep.io import load_tensors
-from depthrep.noise_data import NoiseImages, NoiseSettings
-from depthrep.plotting import training as plots
-from depthrep.training import TrainSettings
+from depthrep.experiments import noise_labels as noise_data
+from depthrep.experiments.noise_labels import NoiseImages, NoiseSettings
+from depthrep.models import resnet, weights
+from depthrep.models.weights import load_tensors
+from depthrep.plotting import kernels as plots
+from depthrep.training import fit as training
+from depthrep.training.fit import TrainSettings
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SMALL = NoiseSettings(images=24, classes=3, image_size=8, seed=0)
@@ -35,7 +37,7 @@ def test_an_image_is_the_same_alone_and_in_any_batch():
     alone = torch.stack([data.image(i) for i in range(len(data))])
     order = torch.randperm(len(data), generator=torch.Generator().manual_seed(3)).tolist()
     batches = [order[:5], order[5:16], order[16:]]  # batch edges fall anywhere
-    for batch, (x, y) in zip(batches, DataLoader(data, batch_sampler=batches)):
+    for batch, (x, y) in zip(batches, DataLoader(data, batch_sampler=batches), strict=False):
         assert torch.equal(x, alone[batch])
         assert torch.equal(y, data.labels[batch])
 
@@ -81,7 +83,7 @@ def test_worker_processes_do_not_change_the_result():
     settings = TrainSettings(epochs=2, batch_size=8)
     history = training.fit(alone, SMALL_DATA, settings, device=CPU, workers=0)
     assert training.fit(spread, SMALL_DATA, settings, device=CPU, workers=2).equals(history)
-    assert all(torch.equal(a, b) for a, b in zip(alone.parameters(), spread.parameters()))
+    assert all(torch.equal(a, b) for a, b in zip(alone.parameters(), spread.parameters(), strict=False))
 
 
 class Crashing(NoiseImages):
@@ -138,10 +140,9 @@ def test_a_checkpoint_of_other_settings_is_refused(tmp_path):
     path.write_bytes(b"not a checkpoint")
     with pytest.raises(ValueError, match="unreadable"):
         training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=2, batch_size=8), path)
-    torch.save({"arch": "resnet50", "state_dict": {}}, path)  # a models.save_checkpoint file given by mistake
+    torch.save({"arch": "resnet50", "state_dict": {}}, path)  # a weights.save_checkpoint file given by mistake
     with pytest.raises(ValueError, match="is not a training checkpoint"):
         training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=2, batch_size=8), path)
-
 
 
 def test_settings_read_from_yaml_are_cast_and_bad_ones_named():
@@ -161,8 +162,8 @@ def test_the_noise_model_checkpoint_loads_with_load_resnet(tmp_path):
     data = NoiseSettings(images=4, classes=3, image_size=32, std=0.25)
     settings = TrainSettings(epochs=1, batch_size=4)
     history = noise_data.train_noise_model(data, settings, tmp_path / "noise.pt", tmp_path / "resume.pt", device=CPU)
-    untrained = models.load_resnet("resnet50", "untrained", seed=settings.seed)
-    loaded = models.load_resnet("resnet50", tmp_path / "noise.pt")
+    untrained = resnet.load_resnet("resnet50", "untrained", seed=settings.seed)
+    loaded = resnet.load_resnet("resnet50", tmp_path / "noise.pt")
     assert not torch.equal(loaded.conv1.weight, untrained.conv1.weight)
     resumed = load_tensors(tmp_path / "resume.pt")["model"]
     assert all(torch.equal(loaded.state_dict()[k], v) for k, v in resumed.items())
@@ -178,8 +179,8 @@ def test_more_classes_than_the_resnet_outputs_are_refused(tmp_path):
 
 def test_kernel_mosaic_normalises_each_kernel():
     kernels = torch.stack([torch.full((3, 7, 7), 5.0), torch.arange(147.0).reshape(3, 7, 7) - 100])
-    mosaic = plots.kernel_mosaic(kernels, columns=8, gap=1)
-    assert mosaic.shape == (3, 9, 65)
+    mosaic = plots.kernel_mosaic(kernels, columns=8)
+    assert mosaic.shape == (3, 9, 17)  # one row of two kernels, 1-pixel white gaps
     second = mosaic[:, 1:8, 9:16]
     assert second.min() == 0 and second.max() == 1
     assert torch.equal(mosaic[:, 1:8, 1:8], torch.zeros(3, 7, 7))  # a constant kernel has no range
@@ -187,11 +188,12 @@ def test_kernel_mosaic_normalises_each_kernel():
 
 def test_fig_s5_draws_kernels_and_unavailable_panels(tmp_path):
     model_path = tmp_path / "noise.pt"
-    models.save_checkpoint(model_path, "resnet50", models.load_resnet("resnet50", "untrained", seed=1))
-    kernels = plots.conv1_kernels("resnet50", model_path)
+    weights.save_checkpoint(model_path, "resnet50", resnet.load_resnet("resnet50", "untrained", seed=1))
+    kernels = resnet.conv1_kernels("resnet50", model_path)
     assert kernels.shape == (64, 3, 7, 7)
-    missing = plots.conv1_kernels("resnet50", tmp_path / "absent.pt")
-    assert isinstance(missing, str) and "does not exist" in missing
-    plots.draw_kernels({"ImageNet-trained": "offline", "noise-trained": kernels}, tmp_path / "s5.png", tmp_path / "s5.pdf", reduced="tiny")
+    with pytest.raises(weights.WeightsUnavailable, match=f"checkpoint {tmp_path / 'absent.pt'} does not exist"):
+        resnet.conv1_kernels("resnet50", tmp_path / "absent.pt")  # a missing model is an error, not a blank panel
+    panels = {"ImageNet-trained": "offline", "noise-trained": kernels}
+    plots.draw_kernels(panels, "Fig S5: kernels", tmp_path / "s5.png", tmp_path / "s5.pdf", reduced="tiny")
     assert (tmp_path / "s5.png").read_bytes().startswith(PNG_MAGIC)
     assert (tmp_path / "s5.pdf").read_bytes().startswith(b"%PDF")

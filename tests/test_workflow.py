@@ -5,10 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from PIL import Image
-
 from workflow import TINY, copy_workflow, edit_preset, planned_jobs, snakemake
-
-
 
 
 @pytest.mark.parametrize("preset", [[], ["--configfile", "presets/cpu.yaml"], list(TINY)])
@@ -78,7 +75,16 @@ def test_changing_one_figure_setting_reruns_only_its_jobs(tiny_run):
 def test_a_second_tiny_run_gives_identical_tables(tiny_run, tmp_path):
     again = copy_workflow(tmp_path / "again")
     snakemake(again, *TINY)
-    tables = ["inversions.csv", "trajectories.csv", "fig6.csv", "fig7.csv", "fig8.csv", "fig9.csv", "figS2.csv", "noise_training_resnet50.csv"]
+    tables = [
+        "inversions.csv",
+        "trajectories.csv",
+        "fig6.csv",
+        "fig7.csv",
+        "fig8.csv",
+        "fig9.csv",
+        "figS2.csv",
+        "noise_training_resnet50.csv",
+    ]
     for table in tables:
         assert (again / "results/tables" / table).read_bytes() == (tiny_run / "results/tables" / table).read_bytes(), table
 

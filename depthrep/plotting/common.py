@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
-from ..io import atomic_path  # noqa: E402
+from ..files import atomic_path  # noqa: E402
 
 
 def title(text: str, reduced: str | None) -> str:

@@ -1,5 +1,5 @@
-"""The fully connected figures (Fig 6-9, S2), drawn from what depthrep.mlp_experiments and
-depthrep.exact_inversion return (a table and the images under their keys)."""
+"""The fully connected figures (Fig 6-9, S2), drawn from what depthrep.experiments.mlp_sweeps and
+depthrep.experiments.exact_inversion return (a table and the images under their keys)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+import seaborn as sns
 
-from ..mlp_experiments import FigureData, final_rows
+from ..experiments.mlp_sweeps import FigureData, final_rows
 from .common import distances_caption, image_grid, save_figure, show_image, title
 
 
@@ -35,35 +36,32 @@ def draw_width_images(data: FigureData, png: str | Path, pdf: str | Path, captio
     final = final_rows(data.table)
     fig, axes = image_grid(1, 2 + len(final), size=2.2, caption_lines=5)
     _references(axes[0], data, final)
-    for ax, row in zip(axes[0, 2:], final.itertuples()):
+    for ax, row in zip(axes[0, 2:], final.itertuples(), strict=False):
         text = f"width {row.width}, lr {row.lr:g}\n" + _distances(row)
         show_image(ax, data.images[row.width], text, missing="every learning rate diverged")
     _finish(fig, caption, reduced, png, pdf)
 
 
 def draw_width_trajectories(data: FigureData, png: str | Path, pdf: str | Path, caption: str, reduced: str | None = None) -> None:
-    """Fig 7: m_i (left) and m_g (right) against iterations, one line per width, log axes."""
+    """Fig 7: m_i (left) and m_g (right) against iterations, one line per width, log axes; m_s of
+    each width dotted."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
-    drawn = False
-    for width, rows in data.table.groupby("width"):
-        rows = rows.dropna(subset=["m_g"])
-        if rows.empty:
-            for ax in axes:
-                ax.plot([], [], " ", label=f"width {width}: every learning rate diverged")
-            continue
-        drawn = True
-        x = rows.iteration + 1
-        axes[0].plot(x, rows.m_i, "o-", ms=3, label=f"width {width}")
-        line = axes[1].plot(x, rows.m_g, "o-", ms=3, label=f"width {width}")[0]
-        axes[1].axhline(rows.m_s.iloc[0], color=line.get_color(), ls=":", lw=1)
-    axes[1].plot([], [], "k:", lw=1, label="m_s of each width")
-    axes[0].set_ylabel("m_i = ||a - a_g||")
-    axes[1].set_ylabel("m_g = ||O(a_g) - O(a)||")
-    for ax in axes:
-        if drawn:  # log axes need data
+    table = data.table.assign(x=data.table.iteration + 1, width=data.table.width.map("width {}".format))
+    drawn = table.dropna(subset=["m_g"])
+    for ax, column, label in ((axes[0], "m_i", "m_i = ||a - a_g||"), (axes[1], "m_g", "m_g = ||O(a_g) - O(a)||")):
+        if not drawn.empty:
+            sns.lineplot(drawn, x="x", y=column, hue="width", marker="o", markersize=4, ax=ax)
             ax.set_xscale("log")
             ax.set_yscale("log")
         ax.set_xlabel("iteration + 1")
+        ax.set_ylabel(label)
+    palette = dict(zip(drawn.width.unique(), sns.color_palette(n_colors=drawn.width.nunique())))
+    for width, m_s in drawn.groupby("width", sort=False).m_s.first().items():
+        axes[1].axhline(m_s, color=palette[width], ls=":", lw=1)
+    axes[1].plot([], [], "k:", lw=1, label="m_s of each width")
+    for width in sorted(set(table.width) - set(drawn.width)):
+        axes[0].plot([], [], " ", label=f"{width}: every learning rate diverged")
+    for ax in axes:
         ax.legend(fontsize=8)
     _finish(fig, caption, reduced, png, pdf)
 
@@ -78,7 +76,7 @@ def draw_depth_images(data: FigureData, png: str | Path, pdf: str | Path, captio
         rows = final[final.iterations == budget].set_index("layers")
         _references(axes[r], data, rows)
         axes[r, 0].set_ylabel(f"{budget} iterations", fontsize=9)
-        for ax, depth in zip(axes[r, 2:], depths):
+        for ax, depth in zip(axes[r, 2:], depths, strict=False):
             row = rows.loc[depth]
             text = f"{depth} layer{'s' if depth > 1 else ''}, lr {row.lr:g}\n" + _distances(row)
             show_image(ax, data.images[(budget, depth)], text, missing="every learning rate diverged")
@@ -102,11 +100,9 @@ def draw_relu_widths(data: FigureData, png: str | Path, pdf: str | Path, caption
     ax.set_xticks(layers)
     ax.legend(fontsize=7)
     ax = axes["zeros"]
-    ax.bar(layers - 0.2, constant.zero_fraction, 0.4, label="constant")
-    ax.bar(layers + 0.2, growing.zero_fraction, 0.4, label="growing")
+    sns.barplot(table, x="layer", y="zero_fraction", hue="model", ax=ax)
     ax.axhline(0.5, color="grey", ls=":", lw=1)
     ax.set_ylim(0, 1)
-    ax.set_xticks(layers)
     ax.set_xlabel("layer n")
     ax.set_ylabel("fraction p of units zeroed by ReLU")
     ax.legend(fontsize=7)
@@ -128,11 +124,27 @@ def draw_exact_inversion(data: FigureData, png: str | Path, pdf: str | Path, cap
     noisy_out = table[table.quantity == "noisy_output_distance"].value.to_numpy()
     fig, axes = plt.subplot_mosaic([["a", "shift", "noisy", "f32", "gd"], ["hist", "hist", "hist", "cond", "cond"]], figsize=(12, 7.5))
     show_image(axes["a"], data.images["target"], "target a")
-    show_image(axes["shift"], data.images["shifted"], "a' = a + N(0, shift)\n" + distances_caption(**{"||a-a'||": scalar["shift_distance"], "m_s": scalar["m_s"]}))
-    show_image(axes["noisy"], data.images["noisy"], "a'' (draw 0, clipped)\n" + distances_caption(**{"||a-a''||": noisy_in[0], "||O(a'')-O(a)||": noisy_out[0]}))
+    show_image(
+        axes["shift"],
+        data.images["shifted"],
+        "a' = a + N(0, shift)\n" + distances_caption(**{"||a-a'||": scalar["shift_distance"], "m_s": scalar["m_s"]}),
+    )
+    show_image(
+        axes["noisy"],
+        data.images["noisy"],
+        "a'' (draw 0, clipped)\n" + distances_caption(**{"||a-a''||": noisy_in[0], "||O(a'')-O(a)||": noisy_out[0]}),
+    )
     errors = value["recovery_error"]
-    show_image(axes["f32"], data.images["float32"], "exact inverse, float32\n" + distances_caption(**{"error f32": errors["float32"], "error f64": errors["float64"]}))
-    show_image(axes["gd"], data.images["gradient_descent"], f"gradient descent, lr {scalar['gd_lr']:g}\n" + distances_caption(m_g=scalar["gd_m_g"], m_i=scalar["gd_m_i"]))
+    show_image(
+        axes["f32"],
+        data.images["float32"],
+        "exact inverse, float32\n" + distances_caption(**{"error f32": errors["float32"], "error f64": errors["float64"]}),
+    )
+    show_image(
+        axes["gd"],
+        data.images["gradient_descent"],
+        f"gradient descent, lr {scalar['gd_lr']:g}\n" + distances_caption(m_g=scalar["gd_m_g"], m_i=scalar["gd_m_i"]),
+    )
     ax = axes["hist"]
     bins = np.logspace(np.log10(min(noisy_in.min(), scalar["shift_distance"]) / 2), np.log10(noisy_in.max() * 2), 40)
     ax.hist(noisy_in, bins=bins, color="tab:blue", label=f"||a - a''||, {len(noisy_in)} output shifts")
@@ -150,3 +162,13 @@ def draw_exact_inversion(data: FigureData, png: str | Path, pdf: str | Path, cap
     ax.set_xlabel("layers composed")
     ax.set_ylabel("condition number of W_n...W_1")
     _finish(fig, caption, reduced, png, pdf)
+
+
+# The drawing of each MLP figure kind (depthrep.pipeline.mlp_figures has the experiments).
+DRAWINGS = {
+    "mlp_widths": draw_width_images,
+    "mlp_trajectories": draw_width_trajectories,
+    "mlp_depths": draw_depth_images,
+    "mlp_relu": draw_relu_widths,
+    "mlp_exact": draw_exact_inversion,
+}

@@ -1,0 +1,249 @@
+"""Gradient descent on the input to match a target embedding (section 2), many problems at once.
+
+Many independent problems are solved as one batch. Each problem has its own target
+embedding, learning-rate schedule, blur schedule and seed, and its result equals the result
+of solving it alone: the loss is a sum of per-problem sums (no mean over the batch), the
+model is in eval mode (no batch statistics) and the step is normalised per problem.
+
+One iteration, for every problem b at once:
+
+    loss_b = loss_scale * sum_i |y_b,i - O(a_b)_i|                        (eq. 3)
+    a_b <- a_b - lr_b(n) * g_b / s_b                                       (eq. 4)
+    a_b <- blur_{sigma_b(n)}(a_b)          only for problems with a blur   (eq. 5)
+
+With step="normalised", s_b is the mean |g_b| at the first iteration, so lr is the mean
+per-pixel step of the first iteration: the raw gradient's scale differs ~50-fold between
+Conv1 and Conv5, and this lets one candidate grid serve every layer. step="raw" (s_b = 1)
+is the paper's plain epsilon.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+import torch
+
+from .blur import gaussian_blur
+from .descent import Descent
+from .metrics import distance, metric_dtype
+from .schedules import Linear
+
+log = logging.getLogger(__name__)
+
+Forward = Callable[[torch.Tensor], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One inversion: find an input whose embedding matches `target`.
+
+    target: the embedding O(a) without a batch dimension.
+    lr: learning-rate schedule (see the module docstring for its unit).
+    blur: sigma schedule of the 3x3 Gaussian blur after each step (eq. 5); None for eq. 4.
+    seed: draws the initial input a_0 ~ N(init_mean, init_std).
+    reference: the target input a, when known, to report m_i = ||a_g - a||.
+    """
+
+    target: torch.Tensor
+    lr: Linear
+    blur: Linear | None = None
+    seed: int = 0
+    reference: torch.Tensor | None = None
+
+
+@dataclass
+class Result:
+    """The outcome of a batch of problems, in the order they were given (on the CPU)."""
+
+    inputs: torch.Tensor  # a_g, (problems, *input_shape)
+    m_g: torch.Tensor  # (problems,)
+    m_i: torch.Tensor  # (problems,), NaN where the problem had no reference
+    loss: torch.Tensor  # final objective, (problems,)
+    diverged: torch.Tensor  # bool (problems,): NaN or inf appeared; inputs hold the last finite iterate
+    trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)  # problem, iteration, loss, m_g, m_i
+
+
+def initial_inputs(problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...], dtype: torch.dtype) -> torch.Tensor:
+    """a_0 ~ N(init_mean, init_std) per problem, drawn on the CPU from its own seed."""
+    draws = []
+    for problem in problems:
+        generator = torch.Generator().manual_seed(int(problem.seed))
+        draws.append(torch.randn(input_shape, generator=generator, dtype=dtype))
+    return torch.stack(draws) * descent.init_std + descent.init_mean
+
+
+def _stack_schedules(schedules: Sequence[Linear | None], iterations: int, device, dtype) -> torch.Tensor:
+    """(iterations, problems) table of per-iteration values; None becomes 0."""
+    columns = [(s or Linear(0.0, 0.0)).values(iterations) for s in schedules]
+    return torch.stack(columns, dim=1).to(device=device, dtype=dtype)
+
+
+def invert(forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...]) -> Result:
+    """Solve `problems` through `forward` (a frozen model cut at one layer) with the settings
+    of `descent` (its learning-rate candidates aside: see `sweep`), in batches of at most
+    descent.max_batch problems; results do not depend on the batch size.
+    """
+    if not problems:
+        raise ValueError("no problems to invert")
+    input_shape = tuple(input_shape)
+    size = descent.max_batch or len(problems)
+    parts = [_invert_batch(forward, problems[i : i + size], descent, input_shape, offset=i) for i in range(0, len(problems), size)]
+    return Result(
+        inputs=torch.cat([p.inputs for p in parts]),
+        m_g=torch.cat([p.m_g for p in parts]),
+        m_i=torch.cat([p.m_i for p in parts]),
+        loss=torch.cat([p.loss for p in parts]),
+        diverged=torch.cat([p.diverged for p in parts]),
+        trajectory=pd.concat([p.trajectory for p in parts], ignore_index=True),
+    )
+
+
+def _invert_batch(forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...], offset: int) -> Result:
+    first = problems[0].target
+    device, dtype = first.device, first.dtype
+    count, n_iter = len(problems), descent.iterations
+    targets = torch.stack([p.target.to(device=device, dtype=dtype) for p in problems])
+    has_ref = torch.tensor([p.reference is not None for p in problems])
+    references = torch.stack([(p.reference if p.reference is not None else torch.zeros(input_shape)) for p in problems]).to(
+        device=device, dtype=dtype
+    )
+    lr = _stack_schedules([p.lr for p in problems], n_iter, device, dtype)
+    sigma = _stack_schedules([p.blur for p in problems], n_iter, device, dtype)
+    any_blur = any(p.blur is not None for p in problems)
+    if any_blur and len(input_shape) != 3:
+        raise ValueError("the blur of eq. 5 needs image inputs (channels, height, width)")
+    record = sorted(set(descent.record_at))
+    record_row = {n: i for i, n in enumerate(record)}
+    recorded = torch.full((len(record), 3, count), math.nan, dtype=metric_dtype(dtype), device=device)
+
+    x = initial_inputs(problems, descent, input_shape, dtype).to(device)
+    scale = torch.ones(count, device=device, dtype=dtype)
+    diverged = torch.zeros(count, dtype=torch.bool, device=device)
+    shape = (count,) + (1,) * len(input_shape)
+
+    def objective(inputs: torch.Tensor):
+        embedding = forward(inputs)
+        return embedding, descent.loss_scale * (embedding - targets).abs().flatten(1).sum(1)
+
+    def store(row: int, embedding: torch.Tensor, loss: torch.Tensor, inputs: torch.Tensor):
+        recorded[row, 0] = loss.detach()
+        recorded[row, 1] = distance(embedding.detach(), targets)
+        recorded[row, 2] = distance(inputs.detach(), references)
+
+    for n in range(n_iter):
+        x.requires_grad_(True)
+        embedding, loss = objective(x)
+        (grad,) = torch.autograd.grad(loss.sum(), x)
+        with torch.no_grad():
+            if n in record_row:
+                store(record_row[n], embedding, loss, x)
+                _log_progress(n, n_iter, recorded[record_row[n]], offset)
+            if n == 0 and descent.step == "normalised":
+                scale = grad.abs().flatten(1).mean(1).clamp_min(torch.finfo(dtype).tiny)
+            step = (lr[n] / scale).view(shape) * grad
+            updated = x.detach() - step
+            if any_blur:
+                updated = gaussian_blur(updated, sigma[n])
+            finite = torch.isfinite(updated).flatten(1).all(1)
+            diverged |= ~finite
+            x = torch.where(diverged.view(shape), x.detach(), updated)
+
+    with torch.no_grad():
+        embedding, loss = objective(x)
+        diverged |= ~torch.isfinite(loss)
+        if n_iter in record_row:
+            store(record_row[n_iter], embedding, loss, x)
+        m_g = distance(embedding, targets)
+        m_i = torch.where(has_ref.to(device), distance(x, references), math.nan)
+
+    return Result(
+        inputs=x.detach().cpu(),
+        m_g=m_g.cpu(),
+        m_i=m_i.cpu(),
+        loss=loss.cpu(),
+        diverged=diverged.cpu(),
+        trajectory=_trajectory_table(record, recorded.cpu(), has_ref, offset),
+    )
+
+
+def _log_progress(n: int, total: int, row: torch.Tensor, offset: int) -> None:
+    if log.isEnabledFor(logging.INFO):
+        loss, m_g = row[0], row[1]
+        log.info(
+            "iteration %d/%d problems %d..%d: median loss %.4g, median m_g %.4g",
+            n,
+            total,
+            offset,
+            offset + row.shape[1] - 1,
+            loss.nanmedian().item(),
+            m_g.nanmedian().item(),
+        )
+
+
+def _trajectory_table(record: list[int], recorded: torch.Tensor, has_ref: torch.Tensor, offset: int) -> pd.DataFrame:
+    rows = []
+    for i, n in enumerate(record):
+        for b in range(recorded.shape[2]):
+            m_i = recorded[i, 2, b].item() if has_ref[b] else math.nan
+            rows.append((offset + b, n, recorded[i, 0, b].item(), recorded[i, 1, b].item(), m_i))
+    return pd.DataFrame(rows, columns=["problem", "iteration", "loss", "m_g", "m_i"])
+
+
+@dataclass
+class SweepResult:
+    """The best of several learning-rate candidates for one problem (the paper's line search)."""
+
+    lr: float  # the chosen candidate's starting learning rate; NaN if every candidate diverged
+    input: torch.Tensor | None
+    m_g: float
+    m_i: float
+    loss: float
+    trajectory: pd.DataFrame
+    candidates: pd.DataFrame  # lr, m_g, diverged for every candidate
+
+    @property
+    def all_diverged(self) -> bool:
+        return self.input is None
+
+
+def sweep(forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...]) -> list[SweepResult]:
+    """Solve each problem once per learning-rate candidate of `descent`, all in one batch, and
+    keep the candidate with the lowest final m_g. Each problem's `lr` schedule is the shape (its
+    start is multiplied by each candidate, e.g. Linear(1, 0) for a decay to 0).
+
+    A candidate that diverges is dropped and reported in `candidates`; a problem whose every
+    candidate diverged gets lr NaN and input None instead of an error.
+    """
+    candidates = descent.lr_candidates
+    expanded = [replace(p, lr=p.lr.scaled(c)) for p in problems for c in candidates]
+    result = invert(forward, expanded, descent, input_shape)
+    k = len(candidates)
+    outcomes = []
+    for i in range(len(problems)):
+        rows = slice(i * k, (i + 1) * k)
+        m_g, bad = result.m_g[rows], result.diverged[rows] | ~torch.isfinite(result.m_g[rows])
+        table = pd.DataFrame({"lr": list(candidates), "m_g": m_g.tolist(), "diverged": bad.tolist()})
+        if bad.all():
+            log.warning("problem %d: every learning-rate candidate diverged (%s)", i, list(candidates))
+            outcomes.append(SweepResult(math.nan, None, math.nan, math.nan, math.nan, pd.DataFrame(), table))
+            continue
+        if bad.any():
+            log.warning("problem %d: dropped diverging learning rates %s", i, table.lr[table.diverged].tolist())
+        best = i * k + int(torch.where(bad, math.inf, m_g).argmin())
+        trajectory = result.trajectory[result.trajectory.problem == best].drop(columns="problem")
+        outcomes.append(
+            SweepResult(
+                lr=float(candidates[best - i * k]),
+                input=result.inputs[best],
+                m_g=result.m_g[best].item(),
+                m_i=result.m_i[best].item(),
+                loss=result.loss[best].item(),
+                trajectory=trajectory.reset_index(drop=True),
+                candidates=table,
+            )
+        )
+    return outcomes

@@ -1,0 +1,86 @@
+"""The ResNet experiments (Fig 1-5, 10, S1, S3, S4): a target's embedding at every cut with its
+shifted reference (eq. 7, 8), and the inversion of one cut for every seed and learning-rate
+candidate of a run, solved as one batch by the engine."""
+
+from __future__ import annotations
+
+import pandas as pd
+import torch
+from torch import nn
+
+from .. import engine
+from ..engine import Descent, metrics
+from ..models.resnet import CUTS, SingleCut, cut
+
+UPDATES = ("plain", "blur")  # eq. 4, eq. 5
+
+
+@torch.no_grad()
+def embed_target(model: nn.Module, image: torch.Tensor, shift_std: float, seed: int, device: torch.device) -> dict:
+    """Everything the inversions and figures need to know about one target under one model.
+
+    Returns the image a, the shifted input a' = a + N(0, shift_std), the embedding O(a) at
+    each cut, m_s = ||O(a') - O(a)|| per cut and shift_distance = ||a' - a||.
+    """
+    layers = list(CUTS)
+    body = cut(model, layers).to(device)
+    shifted = metrics.shifted(image, shift_std, seed)
+    both = torch.stack([image, shifted]).to(device)
+    outputs = body(both)
+    return {
+        "image": image,
+        "shifted": shifted,
+        "embeddings": {layer: outputs[layer][0].cpu() for layer in layers},
+        "m_s": {layer: metrics.distance(outputs[layer][1:], outputs[layer][:1]).item() for layer in layers},
+        "shift_distance": metrics.distance(shifted[None], image[None]).item(),
+    }
+
+
+def invert_layer(
+    model: nn.Module,
+    layer: str,
+    embedded: dict,
+    descent: Descent,
+    update: str,
+    device: torch.device,
+) -> tuple[list[dict], pd.DataFrame, dict[int, torch.Tensor]]:
+    """Invert `embedded` (from embed_target) at `layer` for every seed of `descent`.
+
+    update: "plain" (eq. 4) or "blur" (eq. 5, with descent.blur_sigma).
+    Returns one row per seed (lr chosen, m_g, m_s, m_i, shift_distance, candidates that
+    diverged), the trajectory of each seed's chosen candidate, and a_g per seed (missing
+    where every candidate diverged).
+    """
+    if update not in UPDATES:
+        raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
+    forward = SingleCut(model, layer).to(device)
+    image = embedded["image"]
+    target = embedded["embeddings"][layer].to(device)
+    blur = descent.blur_sigma if update == "blur" else None
+    problems = [engine.Problem(target=target, lr=descent.lr_schedule, blur=blur, seed=seed, reference=image) for seed in descent.seeds]
+    outcomes = engine.sweep(forward, problems, descent, tuple(image.shape))
+    rows, trajectories, inputs = [], [], {}
+    for seed, outcome in zip(descent.seeds, outcomes, strict=False):
+        diverged = outcome.candidates.lr[outcome.candidates.diverged].tolist()
+        rows.append(
+            {
+                "seed": seed,
+                "iterations": descent.iterations,
+                "lr": outcome.lr,
+                "m_g": outcome.m_g,
+                "m_s": embedded["m_s"][layer],
+                "m_i": outcome.m_i,
+                "shift_distance": embedded["shift_distance"],
+                "status": "all candidates diverged" if outcome.all_diverged else "ok",
+                "diverged_lrs": " ".join(f"{lr:g}" for lr in diverged),
+            }
+        )
+        if not outcome.all_diverged:
+            inputs[seed] = outcome.input
+            trajectories.append(outcome.trajectory.assign(seed=seed))
+    trajectory = pd.concat(trajectories, ignore_index=True) if trajectories else _empty_trajectory()
+    return rows, trajectory, inputs
+
+
+def _empty_trajectory() -> pd.DataFrame:
+    return pd.DataFrame({"iteration": [], "loss": [], "m_g": [], "m_i": [], "seed": []})

@@ -1,0 +1,27 @@
+"""The models the paper inverts, and where their weights come from.
+
+    resnet        torchvision ResNets cut at the paper's Conv1..Conv5
+    mlp           fully connected models (section 4)
+    classifiers   the Sec 7 classifiers (widths shrinking or growing with depth)
+    weights       ImageNet weights, the project's checkpoints and tensor files (weights_only loads)
+
+This file holds the names a config may use; it imports no torch, so the workflow can check a
+config while Snakemake parses it.
+"""
+
+RESNET_NAMES = ("resnet18", "resnet50", "resnet152")
+LAYER_NAMES = ("conv1", "conv2", "conv3", "conv4", "conv5")  # the paper's stages (He et al.)
+UNTRAINED = "untrained"
+IMAGENET = "imagenet"
+
+
+def freeze(model):
+    """Eval mode and no parameter gradients: the model is a fixed function of its input.
+
+    Eval mode makes BatchNorm use its running statistics, so problems in one batch do not
+    influence each other; skipping parameter gradients makes an inversion step about 1.5
+    times faster.
+    """
+    model.eval()
+    model.requires_grad_(False)
+    return model

@@ -1,0 +1,104 @@
+"""Where weights come from: torchvision's ImageNet weights, the project's own checkpoints, and
+every tensor file the pipeline writes. Every load is `weights_only=True`: a file holding code
+is refused, never run.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import urllib.error
+from pathlib import Path
+from urllib.parse import urlparse
+
+import torch
+from torch import nn
+from torchvision import models
+
+from ..files import atomic_path
+from . import IMAGENET, UNTRAINED
+
+
+class WeightsUnavailable(RuntimeError):
+    """The weights a run asks for cannot be had (offline, missing or broken file)."""
+
+
+def imagenet_weights(arch: str):
+    """The paper's 'trained' weights of `arch`: torchvision's IMAGENET1K_V1."""
+    try:
+        return models.get_model_weights(arch).IMAGENET1K_V1
+    except (ValueError, KeyError, AttributeError) as err:
+        raise ValueError(f"torchvision has no IMAGENET1K_V1 weights for {arch!r}") from err
+
+
+def imagenet_weights_file(arch: str) -> Path:
+    """Where torchvision's weights API keeps the IMAGENET1K_V1 file of `arch` (torch hub cache)."""
+    url = imagenet_weights(arch).url
+    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(url).path)
+
+
+def imagenet_state_dict(arch: str) -> dict:
+    """The ImageNet state dict through torchvision's weights API.
+
+    Loaded from the torch hub cache when present, downloaded (hash-checked) otherwise; when
+    neither works, the error names the file and the folder to put it in.
+    """
+    weights = imagenet_weights(arch)
+    try:
+        return weights.get_state_dict(progress=False, check_hash=True)
+    except (urllib.error.URLError, OSError, RuntimeError, pickle.UnpicklingError, EOFError) as err:
+        target = imagenet_weights_file(arch)
+        raise WeightsUnavailable(
+            f"ImageNet weights for {arch} could not be downloaded, or the file in the torch cache is "
+            f"broken ({type(err).__name__}: {err}). Download {weights.url} and put it at {target} "
+            f"(set TORCH_HOME to use another cache folder)."
+        ) from err
+
+
+def save_tensors(data, path: str | Path) -> None:
+    """torch.save of tensors and plain values (readable with weights_only=True), atomically."""
+    with atomic_path(path) as tmp:
+        torch.save(data, tmp)
+
+
+def load_tensors(path: str | Path):
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def save_checkpoint(path: str | Path, arch: str, model: nn.Module, **settings) -> None:
+    """Write a checkpoint the pipeline can load back with `weights_only=True`."""
+    save_tensors({"arch": arch, "state_dict": model.state_dict(), "settings": settings}, path)
+
+
+def load_checkpoint(path: str | Path, arch: str) -> dict:
+    """The state dict of a checkpoint written by `save_checkpoint`, checked against `arch`."""
+    path = Path(path)
+    if not path.is_file():
+        raise WeightsUnavailable(f"checkpoint {path} does not exist")
+    try:
+        checkpoint = load_tensors(path)
+    except Exception as err:  # torch raises several types for truncated or foreign files
+        raise WeightsUnavailable(f"checkpoint {path} is unreadable (corrupt or not a torch file): {err}") from err
+    if not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("state_dict"), dict):
+        raise WeightsUnavailable(f"checkpoint {path} holds no 'state_dict' entry (not written by depthrep)")
+    if checkpoint.get("arch") != arch:
+        raise WeightsUnavailable(f"checkpoint {path} is for {checkpoint.get('arch')!r}, not {arch!r}")
+    return checkpoint["state_dict"]
+
+
+def state_dict(arch: str, weights: str | Path) -> dict | None:
+    """The weights `weights` names for `arch`: None (untrained), ImageNet, or a checkpoint file."""
+    if weights == UNTRAINED:
+        return None
+    if weights == IMAGENET:
+        return imagenet_state_dict(arch)
+    return load_checkpoint(weights, arch)
+
+
+def weights_source(state: str, checkpoint: str | Path | None = None) -> str | Path:
+    """What `state_dict` takes for a pipeline training state: its name, or its checkpoint file."""
+    if state in (UNTRAINED, IMAGENET):
+        return state
+    if not checkpoint:
+        raise WeightsUnavailable(f"training state {state!r} needs a checkpoint file and none was given")
+    return checkpoint

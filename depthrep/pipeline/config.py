@@ -1,0 +1,60 @@
+"""What the workflow does with a config before anything runs: the JSON schema (types, ranges,
+unknown keys), and the plan's cross-references (runs, targets, states).
+
+The workflow calls `check` while Snakemake parses it; so do the tests, in-process, with the
+config Snakemake would build (config.yaml, then each --configfile merged over it key by key).
+Errors name the setting by its path, e.g. `figures.fig6.widht: unknown setting`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from . import plan
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT / "schemas" / "config.schema.yaml"
+
+
+class ConfigError(plan.PlanError):
+    """A setting the schema refuses, named by its path."""
+
+
+def load(*files: str | Path) -> dict:
+    """config.yaml with each file merged over it, as `snakemake --configfile` merges them."""
+    from snakemake.utils import update_config
+
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    for path in files:
+        update_config(config, yaml.safe_load(Path(path).read_text()))
+    return config
+
+
+def check(config: dict, schema: str | Path = SCHEMA) -> None:
+    """Raise ConfigError or plan.PlanError naming the first setting that is wrong."""
+    validate(config, schema)
+    plan.check(config)
+
+
+def validate(config: dict, schema: str | Path = SCHEMA) -> None:
+    """The JSON schema, with the error said as `<path>: <what is wrong>`.
+
+    Written on jsonschema rather than snakemake.utils.validate, whose message prints the whole
+    schema section and the path only at the end.
+    """
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    rules = yaml.safe_load(Path(schema).read_text())
+    error = best_match(Draft202012Validator(rules).iter_errors(config))
+    if error is None:
+        return
+    where = ".".join(str(part) for part in error.absolute_path) or "the config"
+    if error.validator == "additionalProperties":
+        known = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(known))
+        names = ", ".join(f"{where}.{key}" if error.absolute_path else key for key in unknown)
+        raise ConfigError(f"{names}: unknown setting{'s' if len(unknown) > 1 else ''}; the settings here are {known}")
+    raise ConfigError(f"{where}: {error.message}")

@@ -1,0 +1,63 @@
+"""Every result path of the pipeline, in one place: the rules use these patterns as their
+inputs and outputs (Snakemake wildcards in braces), the library and the tests fill them in.
+
+Wildcards: target, model, state, run, layer, update_rule (plain | blur: `update` is taken by
+Snakemake), figure, dataset, architecture, member.
+"""
+
+from __future__ import annotations
+
+RESULTS = "results"
+
+# Target images: a checksummed download, the image taken out of it, the resized tensor.
+DOWNLOAD = "results/downloads/{target}.zip"
+EXTRACTED = "results/downloads/{target}/{member}"
+TARGET = "results/targets/{target}.pt"
+TARGET_PNG = "results/targets/{target}.png"
+
+# Weights: the record of torchvision's ImageNet file, the noise-label model.
+IMAGENET_RECORD = "results/weights/{model}_imagenet.json"
+NOISE_MODEL = "results/models/noise_{model}.pt"
+NOISE_RESUME = "results/models/noise_{model}.resume.pt"  # not an output: kept when a job is killed
+NOISE_HISTORY = "results/tables/noise_training_{model}.csv"
+
+# Sec 7: the CIFAR record and one history per classifier.
+CIFAR_RECORD = "results/data/{dataset}.json"
+CLASSIFIER_HISTORY = "results/classifiers/{dataset}/{architecture}.csv"
+CLASSIFIER_RESUME = "results/classifiers/{dataset}/{architecture}.resume.pt"
+
+# ResNet inversions: a target's embeddings under one model, and one folder per inversion job.
+EMBEDDINGS = "results/embeddings/{model}/{state}/{target}.pt"
+INVERSION = "results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}"
+INVERSION_RESULT = INVERSION + "/result.json"
+INVERSION_TRAJECTORY = INVERSION + "/trajectory.csv"
+INVERSION_INPUTS = INVERSION + "/a_g.pt"
+
+# Figures and the tables behind them.
+FIGURE_PNG = "results/figures/{figure}.png"
+FIGURE_PDF = "results/figures/{figure}.pdf"
+MLP_TABLE = "results/tables/{figure}.csv"
+MLP_IMAGES = "results/mlp/{figure}.pt"
+SEC7_GAPS = "results/tables/{figure}_gaps.csv"
+INVERSION_TABLE = "results/tables/inversions.csv"
+TRAJECTORY_TABLE = "results/tables/trajectories.csv"
+SUMMARY = "results/summary.md"
+PROVENANCE = "results/provenance.json"
+
+
+def log(rule: str, *wildcards: str) -> str:
+    """The log file pattern of a rule's job: results/logs/<rule>/<wildcards joined by _>.log."""
+    return f"results/logs/{rule}/{_name(wildcards, rule)}.log"
+
+
+def benchmark(rule: str, *wildcards: str) -> str:
+    """The benchmark (time and memory) pattern of a rule's job, like `log`."""
+    return f"results/benchmarks/{rule}/{_name(wildcards, rule)}.tsv"
+
+
+def _name(wildcards: tuple[str, ...], rule: str) -> str:
+    return "_".join(f"{{{w}}}" for w in wildcards) if wildcards else rule
+
+
+def figure_files(figure: str) -> list[str]:
+    return [FIGURE_PNG.format(figure=figure), FIGURE_PDF.format(figure=figure)]

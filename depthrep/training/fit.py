@@ -1,0 +1,212 @@
+"""Classifier training shared by the noise-label ResNet (Sec 5) and the CIFAR classifiers (Sec 7).
+
+Adam, cross-entropy, a fixed number of epochs. After every epoch the model, the optimizer and
+the history so far are written (atomically) to a checkpoint; calling `fit` again with the
+same settings resumes from the last finished epoch and ends with the same weights as an
+uninterrupted run. That holds because every random draw of an epoch (its data order, and
+the global RNG a model may use, e.g. for dropout) is seeded from (seed, epoch) alone.
+
+The history has one row per epoch:
+    epoch, loss, accuracy          running means over the epoch's batches (training mode),
+                                   what training logs usually report
+    train_loss, train_accuracy     the whole training set in eval mode after the epoch
+                                   (only with evaluate_train; the fair side of a train/test gap)
+    test_loss, test_accuracy       the test set in eval mode after the epoch (when one is given)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import time
+from pathlib import Path
+
+import pandas as pd
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
+
+from ..models.weights import load_tensors, save_tensors
+from ..seeds import DATA_ORDER, EPOCH_RNG, derived_seed
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_KEYS = {"model", "optimizer", "epoch", "history", "settings", "identity"}
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainSettings:
+    """What decides the trained weights (log_every only decides how chatty the log is)."""
+
+    epochs: int
+    batch_size: int = 128
+    lr: float = 1e-4
+    seed: int = 0
+    # Seeded reshuffle every epoch; False keeps the dataset order (the author's code).
+    shuffle: bool = True
+    evaluate_train: bool = False
+    log_every: int = 20  # batches between progress lines
+
+    def __post_init__(self):
+        check_settings(
+            self,
+            "training",
+            {"epochs": int, "batch_size": int, "lr": float, "seed": int, "log_every": int},
+            positive=("epochs", "batch_size", "lr", "log_every"),
+            flags=("shuffle", "evaluate_train"),
+        )
+
+    def identity(self) -> dict:
+        """The settings a resumed run must share with the checkpoint (not epochs: a run may be extended)."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if k not in ("epochs", "log_every")}
+
+
+def check_settings(settings, what: str, numbers: dict[str, type], positive: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> None:
+    """Cast a frozen dataclass's numbers (YAML reads 1e-4 as a string) and check them, naming the bad one."""
+    for name, kind in numbers.items():
+        value = getattr(settings, name)
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = float(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{what} setting {name} must be a number, got {getattr(settings, name)!r}")
+        if kind is int and not float(value).is_integer():
+            raise ValueError(f"{what} setting {name} must be an integer, got {value!r}")
+        if name in positive and not value > 0:
+            raise ValueError(f"{what} setting {name} must be positive, got {value!r}")
+        object.__setattr__(settings, name, kind(value))
+    for name in flags:
+        if not isinstance(getattr(settings, name), bool):
+            raise ValueError(f"{what} setting {name} must be true or false, got {getattr(settings, name)!r}")
+
+
+def epoch_batches(size: int, settings: TrainSettings, epoch: int) -> list[list[int]]:
+    """The index batches of one epoch: a permutation seeded by (seed, epoch), or the dataset order."""
+    if settings.shuffle:
+        generator = torch.Generator().manual_seed(derived_seed(settings.seed, DATA_ORDER, epoch))
+        order = torch.randperm(size, generator=generator)
+    else:
+        order = torch.arange(size)
+    return [chunk.tolist() for chunk in order.split(settings.batch_size)]
+
+
+def _loader(data: Dataset, batches, device: torch.device, workers: int) -> DataLoader:
+    return DataLoader(data, batch_sampler=batches, num_workers=workers, pin_memory=device.type == "cuda")
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, data: Dataset, batch_size: int, device: torch.device, workers: int = 0) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of `model` on `data`, in eval mode (the model's mode is restored)."""
+    was_training = model.training
+    model.eval()
+    loss_sum, correct = 0.0, 0
+    batches = [list(range(i, min(i + batch_size, len(data)))) for i in range(0, len(data), batch_size)]
+    for x, y in _loader(data, batches, device, workers):
+        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+        logits = model(x)
+        loss_sum += nn.functional.cross_entropy(logits, y, reduction="sum").item()
+        correct += (logits.argmax(1) == y).sum().item()
+    model.train(was_training)
+    return loss_sum / len(data), correct / len(data)
+
+
+def _train_epoch(model, optimizer, data, settings, epoch, device, workers) -> dict:
+    model.train()
+    batches = epoch_batches(len(data), settings, epoch)
+    loss_sum, correct, seen = 0.0, 0, 0
+    for b, (x, y) in enumerate(_loader(data, batches, device, workers), start=1):
+        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+        logits = model(x)
+        loss = nn.functional.cross_entropy(logits, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        loss_sum += loss.item() * len(y)
+        correct += (logits.argmax(1) == y).sum().item()
+        seen += len(y)
+        if b % settings.log_every == 0 or b == len(batches):
+            log.info(
+                "epoch %d/%d batch %d/%d: loss %.4f accuracy %.4f", epoch, settings.epochs, b, len(batches), loss_sum / seen, correct / seen
+            )
+    return {"loss": loss_sum / seen, "accuracy": correct / seen}
+
+
+def _resume(path: Path, model, optimizer, settings: TrainSettings, identity: dict) -> list[dict]:
+    """The history of the checkpoint at `path` (its model and optimizer state loaded), or [] if none."""
+    if not path.is_file():
+        return []
+    try:
+        state = load_tensors(path)
+    except Exception as err:  # torch raises several types for truncated or foreign files
+        raise ValueError(f"training checkpoint {path} is unreadable ({err}); delete it to start over") from err
+    if not isinstance(state, dict) or not state.keys() >= CHECKPOINT_KEYS:
+        raise ValueError(f"{path} is not a training checkpoint (it lacks {sorted(CHECKPOINT_KEYS)}); delete it to start over")
+    saved = {**state["settings"], **state["identity"]}
+    wanted = {**settings.identity(), **identity}
+    differ = sorted(k for k in saved.keys() | wanted.keys() if saved.get(k) != wanted.get(k))
+    if differ:
+        details = ", ".join(f"{k}: {saved.get(k)!r} there, {wanted.get(k)!r} now" for k in differ)
+        raise ValueError(f"training checkpoint {path} was made with other settings ({details}); delete it to start over")
+    if state["epoch"] > settings.epochs:
+        raise ValueError(f"training checkpoint {path} has {state['epoch']} epochs, more than the {settings.epochs} asked for")
+    model.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    log.info("resuming from %s after epoch %d", path, state["epoch"])
+    return list(state["history"])
+
+
+def fit(
+    model: nn.Module,
+    train: Dataset,
+    settings: TrainSettings,
+    checkpoint: str | Path | None = None,
+    test: Dataset | None = None,
+    device: torch.device | None = None,
+    workers: int = 0,
+    identity: dict | None = None,
+) -> pd.DataFrame:
+    """Train `model` in place on `train` (a dataset of (image, label)); return the per-epoch history.
+
+    checkpoint: file written after every epoch and resumed from when present.
+    identity: plain values describing the data and model (dataset settings, architecture);
+    a checkpoint made with other values, or other settings, is refused rather than resumed.
+    workers: DataLoader worker processes (they do not change the result).
+    """
+    device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    identity = dict(identity or {})
+    model.to(device).requires_grad_(True)
+    optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
+    path = Path(checkpoint) if checkpoint else None
+    history = _resume(path, model, optimizer, settings, identity) if path else []
+    devices = [device] if device.type == "cuda" else []
+    for epoch in range(len(history) + 1, settings.epochs + 1):
+        start = time.perf_counter()
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(derived_seed(settings.seed, EPOCH_RNG, epoch))
+            row = {"epoch": epoch, **_train_epoch(model, optimizer, train, settings, epoch, device, workers)}
+        if settings.evaluate_train:
+            row["train_loss"], row["train_accuracy"] = evaluate(model, train, settings.batch_size, device, workers)
+        if test is not None:
+            row["test_loss"], row["test_accuracy"] = evaluate(model, test, settings.batch_size, device, workers)
+        history.append(row)
+        log.info(
+            "epoch %d/%d done in %.1f s: %s",
+            epoch,
+            settings.epochs,
+            time.perf_counter() - start,
+            ", ".join(f"{k} {v:.4f}" for k, v in row.items() if k != "epoch"),
+        )
+        if path:
+            save_tensors(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "epoch": epoch,
+                    "history": history,
+                    "settings": settings.identity(),
+                    "identity": identity,
+                },
+                path,
+            )
+    return pd.DataFrame(history)

@@ -1,0 +1,102 @@
+"""Config errors, checked in-process as the workflow checks them while Snakemake parses it
+(depthrep.pipeline.config.check on config.yaml with a preset merged over it): each names the
+setting by its path. tests/test_workflow.py runs one through `snakemake -n` for the wiring."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from workflow import ROOT
+
+from depthrep.pipeline import config as configuration
+from depthrep.pipeline.plan import PlanError
+
+TINY = configuration.load(ROOT / "presets/tiny.yaml")
+
+
+def refused(change) -> str:
+    config = copy.deepcopy(TINY)
+    change(config)
+    with pytest.raises(PlanError) as error:
+        configuration.check(config)
+    return str(error.value)
+
+
+def figure(name, **settings):
+    return lambda config: config["figures"][name].update(settings)
+
+
+def test_the_presets_pass():
+    for preset in ([], ["presets/cpu.yaml"], ["presets/tiny.yaml"]):
+        configuration.check(configuration.load(*(ROOT / p for p in preset)))
+
+
+CONFIG_ERRORS = {
+    "wrong type": (lambda c: c.update(image_size="big"), "image_size: 'big' is not of type 'integer'"),
+    "out of range": (lambda c: c.update(image_size=-3), "image_size: -3 is less than the minimum of 8"),
+    "no iterations": (lambda c: c["runs"]["fixed"].update(iterations=0), "runs.fixed.iterations: 0 is less than the minimum of 1"),
+    "unknown model": (
+        figure("fig2", models=["resnet34"]),
+        "figures.fig2.models.0: 'resnet34' is not one of ['resnet18', 'resnet50', 'resnet152']",
+    ),
+    "unknown layer": (figure("fig2", layers=["conv6"]), "figures.fig2.layers.0: 'conv6' is not one of ['conv1'"),
+    "unknown training state": (
+        figure("fig2", states=["trained"]),
+        "figures.fig2.states: unknown training state 'trained'; choose from ['untrained', 'imagenet', 'noise']",
+    ),
+    "undefined run": (figure("fig2", run="longer"), "figures.fig2.run: 'longer' is not defined under runs:"),
+    "unknown target name": (figure("fig2", targets=["dog"]), "figures.fig2.targets: 'dog' is not a target name defined under targets:"),
+    "image path for a target name": (
+        figure("fig2", targets=["../photos/dog.jpg"]),
+        "figures.fig2.targets: '../photos/dog.jpg' is not a target name defined under targets: (['dalmatian', 'tesla_coil']); give images under targets:",
+    ),
+    "unknown figure kind": (figure("fig6", kind="mlp"), "figures.fig6.kind: 'mlp' is not one of ['images', 'trajectory', 'mlp_widths'"),
+    "noise state of another model": (
+        figure("fig3", states=["noise"]),
+        "figures.fig3: the noise state exists for resnet50 only (noise_model.arch), not for ['resnet152', 'resnet18']",
+    ),
+    "unknown mlp target": (figure("fig6", target="dog"), "figures.fig6.target: 'dog' is not defined under targets:"),
+    "mlp run of several seeds": (
+        lambda c: c["runs"]["mlp"].update(seeds=[0, 1]),
+        "figures.fig6.run: an MLP figure starts from one initial input, but runs.mlp.seeds has 2",
+    ),
+    "too many classes": (
+        lambda c: c["noise_model"]["data"].update(classes=5000),
+        "noise_model.data.classes: 5000 is greater than the maximum of 1000",
+    ),
+    "unknown dataset": (lambda c: c["cifar"].update(datasets=["mnist"]), "cifar.datasets.0: 'mnist' is not one of ['cifar10', 'cifar100']"),
+    "top-level typo": (lambda c: c.update(image_sise=64), "image_sise: unknown setting; the settings here are"),
+    "run typo": (lambda c: c["runs"]["fixed"].update(iteration=3), "runs.fixed.iteration: unknown setting"),
+    "training typo": (lambda c: c["noise_model"]["training"].update(epoch=3), "noise_model.training.epoch: unknown setting"),
+}
+
+
+@pytest.mark.parametrize("case", CONFIG_ERRORS)
+def test_a_config_error_is_refused_naming_the_setting(case):
+    change, expected = CONFIG_ERRORS[case]
+    assert expected in refused(change)
+
+
+# A typo in a setting of each figure kind: the kind's own settings are checked by the schema,
+# so the error comes while the workflow is parsed, not hours into a cluster run.
+KIND_TYPOS = {
+    "images": "fig2",
+    "trajectory": "fig4",
+    "mlp_widths": "fig6",
+    "mlp_trajectories": "fig7",
+    "mlp_depths": "fig8",
+    "mlp_relu": "fig9",
+    "mlp_exact": "figS2",
+    "kernels": "figS5",
+    "sec7": "sec7",
+}
+
+
+@pytest.mark.parametrize("kind", KIND_TYPOS)
+def test_a_typo_in_a_setting_of_any_figure_kind_names_its_path(kind):
+    name = KIND_TYPOS[kind]
+    assert TINY["figures"][name]["kind"] == kind
+    message = refused(figure(name, captoin="x"))
+    assert message.startswith(f"figures.{name}.captoin: unknown setting; the settings here are [")
+    assert "'caption'" in message
