@@ -11,12 +11,25 @@ import contextlib
 import errno
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 
 
 class DiskFull(OSError):
     """No space left for a result: the message names the file."""
+
+
+class Unreadable(ValueError):
+    """A result file that exists but cannot be read: corrupt, truncated, or not what it should be.
+
+    `path` names the file; a pipeline job that meets one moves it aside so that the next run
+    makes it anew (depthrep.pipeline.joblog).
+    """
+
+    def __init__(self, path: str | Path, message: str):
+        super().__init__(message)
+        self.path = Path(path)
 
 
 @contextlib.contextmanager
@@ -51,13 +64,28 @@ def write_csv(table, path: str | Path) -> None:
         table.to_csv(tmp, index=False)
 
 
-def write_json(data: dict, path: str | Path) -> None:
+def write_json(data: dict, path: str | Path, sort_keys: bool = True) -> None:
+    """JSON with NaN and infinities written as null: `NaN` is not JSON, and other readers refuse it."""
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+        tmp.write_text(json.dumps(finite(data), indent=2, sort_keys=sort_keys, default=str, allow_nan=False) + "\n")
+
+
+def finite(data):
+    """`data` with every NaN or infinite float replaced by None (recursively)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {key: finite(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite(value) for value in data]
+    return data
 
 
 def read_json(path: str | Path) -> dict:
-    return json.loads(Path(path).read_text())
+    try:
+        return json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise Unreadable(path, f"{path} is not readable JSON (corrupt or truncated: {err})") from err
 
 
 def sha256(path: str | Path) -> str:

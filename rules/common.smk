@@ -9,10 +9,13 @@ from pathlib import Path
 sys.path.insert(0, workflow.basedir)
 
 from depthrep.pipeline import paths, plan
-from depthrep.pipeline.config import check
+from depthrep.pipeline.code import digest
+from depthrep.pipeline.config import check, check_report, making_report
 
 # The schema (types, ranges, unknown keys) and the plan's cross-references, before anything runs.
 check(config)
+if making_report(sys.argv):
+    check_report(config, paths.PROVENANCE)
 
 NAME = "[A-Za-z][A-Za-z0-9_]*"
 
@@ -26,6 +29,12 @@ wildcard_constraints:
     update_rule="plain|blur",
     dataset="cifar10|cifar100",
     architecture="(mlp|conv)_(standard|inverted)",
+
+
+def code(script):
+    """A digest of a job's script and of the library code it runs: a parameter of every rule,
+    so that an edit of that code reruns the jobs it affects (depthrep.pipeline.code)."""
+    return digest(Path(workflow.basedir) / "scripts" / script)
 
 
 def one_of(names):

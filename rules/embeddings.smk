@@ -15,6 +15,7 @@ rule embed_target:
     conda:
         "../envs/torch.yaml"
     params:
+        code=code("embed_target.py"),
         shift_std=config["shift_std"],
         seed=config["seed"],
         deterministic=config["deterministic"],

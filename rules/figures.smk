@@ -26,6 +26,7 @@ rule resnet_figure:
     conda:
         "../envs/plotting.yaml"
     params:
+        code=code("resnet_figure.py"),
         kind=lambda w: config["figures"][w.figure]["kind"],
         caption=lambda w: plan.figure_title(config, w.figure),
         reduced=config["reduced"],
@@ -57,6 +58,7 @@ rule kernels_figure:
     conda:
         "../envs/plotting.yaml"
     params:
+        code=code("kernels_figure.py"),
         arch=plan.kernels_model(config),
         panels=lambda w: plan.kernel_panels(config, w.figure),
         caption=lambda w: plan.figure_title(config, w.figure),
@@ -95,6 +97,7 @@ rule sec7_figure:
     conda:
         "../envs/plotting.yaml"
     params:
+        code=code("sec7_figure.py"),
         datasets=lambda w: config["cifar"]["datasets"],
         unavailable=lambda w: plan.missing_states(config, w.figure),
         caption=lambda w: plan.figure_title(config, w.figure),

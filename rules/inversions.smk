@@ -22,6 +22,7 @@ rule invert:
         mem_mb=lambda w: plan.inversion_resources(config, w.run)["mem_mb"],
         runtime=lambda w: plan.inversion_resources(config, w.run)["runtime"],
     params:
+        code=code("invert.py"),
         descent=lambda w: config["runs"][w.run],
         seed=config["seed"],
         deterministic=config["deterministic"],

@@ -24,6 +24,7 @@ rule mlp_experiment:
     resources:
         runtime=lambda w: plan.mlp_runtime(config, w.figure),
     params:
+        code=code("mlp_experiment.py"),
         spec=lambda w: {k: v for k, v in mlp_spec(w).items() if k != "caption"},
         descent=lambda w: config["runs"][mlp_spec(w)["run"]],
         image_source=lambda w, input: image_source(mlp_spec(w)["target"], input),
@@ -58,6 +59,7 @@ rule mlp_figure:
     conda:
         "../envs/plotting.yaml"
     params:
+        code=code("mlp_figure.py"),
         kind=lambda w: mlp_spec(w)["kind"],
         caption=lambda w: plan.figure_title(config, w.figure),
         settings=lambda w: plan.mlp_settings_line(config, w.figure),

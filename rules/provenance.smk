@@ -1,5 +1,21 @@
-# results/provenance.json: git commit, config hash, versions, devices, seeds, and the sha256
-# of every input file and every output of this run.
+# results/provenance.json: git commit, config, versions, the environment report, devices,
+# seeds, and the sha256 of every input file and every output of this run.
+
+
+rule environment:
+    output:
+        paths.ENVIRONMENT,
+    log:
+        paths.log("environment"),
+    benchmark:
+        paths.benchmark("environment")
+    localrule: True
+    conda:
+        "../envs/torch.yaml"
+    params:
+        code=code("environment.py"),
+    script:
+        "../scripts/environment.py"
 
 
 rule provenance:
@@ -7,6 +23,7 @@ rule provenance:
         outputs=[p for p in all_outputs() if p != paths.PROVENANCE],
         inputs=input_files(),
         results=[job.result for job in plan.all_inversions(config)],
+        environment=paths.ENVIRONMENT,
     output:
         paths.PROVENANCE,
     log:
@@ -17,6 +34,7 @@ rule provenance:
     conda:
         "../envs/bookkeeping.yaml"
     params:
+        code=code("provenance.py"),
         config=config,
         root=workflow.basedir,
     script:

@@ -18,6 +18,7 @@ rule summary:
     conda:
         "../envs/bookkeeping.yaml"
     params:
+        code=code("summary.py"),
         config=config,
         noise_models=plan.used_models(config, plan.NOISE),
     script:

@@ -23,5 +23,7 @@ rule inversion_tables:
     localrule: True
     conda:
         "../envs/bookkeeping.yaml"
+    params:
+        code=code("inversion_tables.py"),
     script:
         "../scripts/inversion_tables.py"

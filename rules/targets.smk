@@ -12,6 +12,7 @@ rule download_target:
     conda:
         "../envs/bookkeeping.yaml"
     params:
+        code=code("download_target.py"),
         url=lambda w: target_spec(w)["url"],
         sha256=lambda w: target_spec(w)["sha256"],
     script:
@@ -31,6 +32,7 @@ rule extract_target:
     conda:
         "../envs/bookkeeping.yaml"
     params:
+        code=code("extract_target.py"),
         member=lambda w: target_spec(w)["member"],
         sha256=lambda w: target_spec(w)["member_sha256"],
     script:
@@ -50,6 +52,7 @@ rule prepare_target:
     conda:
         "../envs/torch.yaml"
     params:
+        code=code("prepare_target.py"),
         spec=target_spec,
         size=config["image_size"],
         resize=config["resize"],

@@ -24,6 +24,7 @@ rule train_noise_classifier:
         mem_mb=lambda w: plan.training_resources(config)["mem_mb"],
         runtime=lambda w: plan.training_resources(config)["runtime"],
     params:
+        code=code("train_noise.py"),
         data=lambda w: {**config["noise_model"]["data"], "seed": config["seed"]},
         training=lambda w: training_settings("noise_model"),
         resume=lambda w: paths.NOISE_RESUME.format(model=w.model),
@@ -45,6 +46,7 @@ rule fetch_cifar:
     conda:
         "../envs/torch.yaml"
     params:
+        code=code("fetch_cifar.py"),
         root=lambda w: config["cifar"]["root"],
         verify=lambda w: config["cifar"]["verify"],
     script:
@@ -64,6 +66,7 @@ rule train_cifar_classifier:
         "../envs/torch.yaml"
     threads: lambda w: 1 + config["cifar"]["workers"]
     params:
+        code=code("train_cifar.py"),
         root=lambda w: config["cifar"]["root"],
         spec=lambda w: config["cifar"]["architectures"][w.architecture],
         training=lambda w: training_settings("cifar"),

@@ -12,5 +12,7 @@ rule fetch_imagenet_weights:
     localrule: True
     conda:
         "../envs/torch.yaml"
+    params:
+        code=code("fetch_imagenet_weights.py"),
     script:
         "../scripts/fetch_imagenet_weights.py"

@@ -10,4 +10,5 @@ provenance.write(
     inputs=list(snakemake.input.inputs),
     outputs=list(snakemake.input.outputs),
     result_files=list(snakemake.input.results),
+    environment=snakemake.input.environment,
 )

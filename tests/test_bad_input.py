@@ -174,7 +174,7 @@ def test_an_inversion_whose_every_learning_rate_diverges_is_reported_not_raised(
     for outcome in outcomes:
         assert outcome.input is None and math.isnan(outcome.lr)  # no candidate chosen
         assert outcome.candidates.lr.tolist() == [1e39, 1e40] and outcome.candidates.diverged.all()
-    assert "every learning-rate candidate diverged ([1e+39, 1e+40])" in caplog.text
+    assert "every learning-rate candidate failed ([1e+39, 1e+40])" in caplog.text
 
 
 def test_a_job_whose_every_learning_rate_diverges_finishes_and_says_so(tmp_path):

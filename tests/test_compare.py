@@ -86,7 +86,7 @@ def test_a_number_beyond_the_tolerance_is_reported_with_its_column_and_row(folde
     assert code == 1
     assert "tables/inversions.csv: differs" in lines
     [detail] = [line for line in lines if "column 'm_g'" in line]
-    assert "1 of 3 rows differ" in detail and "row 2 (resnet50, conv5, ok): 20.5 vs 20.6" in detail
+    assert "1 of 3 rows differ" in detail and "(resnet50, conv5): 20.5 vs 20.6" in detail
     assert lines[-1] == "1 difference"
 
 
@@ -110,8 +110,24 @@ def test_missing_columns_and_rows_are_reported(folders, capsys):
     assert code == 1
     assert any("column 'm_i' only in" in line and str(folders[0]) in line for line in lines)
     assert any("column 'lr' only in" in line and str(folders[1]) in line for line in lines)
-    assert any("3 rows vs 2 rows" in line for line in lines)
+    assert any(f"1 rows only in {folders[0] / 'tables/inversions.csv'}, e.g. (resnet18, conv2)" in line for line in lines)
     assert lines[-1] == "1 difference"  # one file, three details
+
+
+def test_rows_are_matched_by_their_keys_not_their_order(folders, capsys):
+    edit_table(folders[1], lambda t: t.iloc[::-1])  # the same rows, written in another order
+    assert run(capsys, *folders)[0] == 0
+    edit_table(folders[1], lambda t: t.assign(m_g=t.m_g.where(t.layer != "conv2", 3.5)))
+    code, lines = run(capsys, *folders)
+    assert code == 1 and any("(resnet18, conv2): 3.0 vs 3.5" in line for line in lines)
+
+
+def test_a_table_whose_rows_no_column_names_is_compared_in_order(tmp_path, capsys):
+    a, b = (make_results(tmp_path / name) for name in "ab")
+    for root, values in ((a, [1.0, 2.0]), (b, [2.0, 1.0])):
+        pd.DataFrame({"m_g": values}).to_csv(root / "tables/inversions.csv", index=False)
+    code, lines = run(capsys, a, b)
+    assert code == 1 and any("column 'm_g': 2 of 2 rows differ" in line and "row 1: 1.0 vs 2.0" in line for line in lines)
 
 
 def test_figures_are_compared_by_checksum_and_files_in_one_folder_only_are_listed(folders, capsys):

@@ -69,6 +69,11 @@ CONFIG_ERRORS = {
     "top-level typo": (lambda c: c.update(image_sise=64), "image_sise: unknown setting; the settings here are"),
     "run typo": (lambda c: c["runs"]["fixed"].update(iteration=3), "runs.fixed.iteration: unknown setting"),
     "training typo": (lambda c: c["noise_model"]["training"].update(epoch=3), "noise_model.training.epoch: unknown setting"),
+    "infinite learning rate": (
+        lambda c: c["runs"]["fixed"].update(lr_candidates=[0.1, float("inf")]),
+        "runs.fixed.lr_candidates.1: inf is not a finite number",
+    ),
+    "NaN shift": (lambda c: c.update(shift_std=float("nan")), "shift_std: nan is not a finite number"),
 }
 
 

@@ -96,7 +96,23 @@ def test_the_sweep_keeps_the_lowest_m_g_and_drops_a_diverging_candidate(caplog):
     assert table.loc[1e6, "diverged"] and not table.loc[0.01, "diverged"]
     assert best.lr == table[~table.diverged].m_g.idxmin()
     assert best.m_g == pytest.approx(table[~table.diverged].m_g.min())
-    assert "dropped diverging learning rates" in caplog.text
+    assert "dropped learning rates 1e+06 (diverged (NaN or inf))" in caplog.text
+
+
+def test_a_candidate_whose_m_g_rises_has_failed_like_a_diverging_one(caplog):
+    """An identity model and a raw step of 10 per pixel: every step overshoots the target, so m_g
+    ends far above its start though every number stays finite."""
+    target = torch.zeros(3 * 4 * 4)
+    problem = engine.Problem(target=target, lr=Linear(1, 1), seed=0)
+    descent = Descent(iterations=3, step="raw", lr_candidates=(10.0, 0.1))
+    best = engine.sweep(lambda x: x.flatten(1), [problem], descent, (3, 4, 4))[0]
+    table = best.candidates.set_index("lr")
+    assert table.loc[10.0, "m_g"] > table.loc[10.0, "start_m_g"] and table.loc[10.0, "diverged"]
+    assert table.loc[10.0, "reason"] == "m_g rose above its start"
+    assert not table.loc[0.1, "diverged"] and best.lr == 0.1
+    assert "dropped learning rates 10 (m_g rose above its start)" in caplog.text
+    alone = engine.sweep(lambda x: x.flatten(1), [problem], descent.replace(lr_candidates=(10.0,)), (3, 4, 4))[0]
+    assert alone.all_diverged and alone.input is None
 
 
 def test_the_trajectory_holds_the_requested_iterations():

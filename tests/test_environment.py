@@ -4,7 +4,6 @@ share, and every rule's environment holds what its script imports."""
 
 from __future__ import annotations
 
-import ast
 import re
 import sys
 import tomllib
@@ -16,6 +15,8 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
+
+from depthrep.pipeline import code
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV_FILES = sorted((ROOT / "envs").glob("*.yaml"))
@@ -122,46 +123,9 @@ def rule_scripts() -> dict[str, tuple[Path | None, Path]]:
     return rules
 
 
-def module_file(name: str) -> Path | None:
-    """The file of a depthrep module, or None when `name` is not one (an attribute)."""
-    base = ROOT.joinpath(*name.split("."))
-    for candidate in (base / "__init__.py", base.with_suffix(".py")):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def imports_of(path: Path, package: str) -> set[str]:
-    """Absolute names of the modules a file imports, inside functions too (lazy imports run as well)."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            parts = package.split(".")
-            base = parts[: len(parts) - node.level + 1] if node.level else []
-            module = ".".join(base + ([node.module] if node.module else []))
-            found.add(module)
-            found |= {f"{module}.{alias.name}" for alias in node.names if module_file(f"{module}.{alias.name}")}
-    return found
-
-
 def imported_distributions(script: Path) -> set[str]:
     """The installed distributions a script needs, following its imports through depthrep."""
-    todo, seen, outside = [(script, "")], set(), set()
-    while todo:
-        path, package = todo.pop()
-        for name in imports_of(path, package):
-            parts = name.split(".")
-            if parts[0] != "depthrep":
-                outside.add(parts[0])
-                continue
-            for depth in range(1, len(parts) + 1):  # importing a.b.c runs a and a.b first
-                module = ".".join(parts[:depth])
-                file = module_file(module)
-                if file and module not in seen:
-                    seen.add(module)
-                    todo.append((file, module if file.name == "__init__.py" else module.rsplit(".", 1)[0]))
+    _, outside = code.reached(script)
     distributions = metadata.packages_distributions()
     third_party = sorted(outside - set(sys.stdlib_module_names) - {"__future__"})
     missing = [module for module in third_party if module not in distributions]

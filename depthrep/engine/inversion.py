@@ -61,6 +61,7 @@ class Result:
 
     inputs: torch.Tensor  # a_g, (problems, *input_shape)
     m_g: torch.Tensor  # (problems,)
+    start_m_g: torch.Tensor  # (problems,): m_g of the initial input a_0
     m_i: torch.Tensor  # (problems,), NaN where the problem had no reference
     loss: torch.Tensor  # final objective, (problems,)
     diverged: torch.Tensor  # bool (problems,): NaN or inf appeared; inputs hold the last finite iterate
@@ -95,6 +96,7 @@ def invert(forward: Forward, problems: Sequence[Problem], descent: Descent, inpu
     return Result(
         inputs=torch.cat([p.inputs for p in parts]),
         m_g=torch.cat([p.m_g for p in parts]),
+        start_m_g=torch.cat([p.start_m_g for p in parts]),
         m_i=torch.cat([p.m_i for p in parts]),
         loss=torch.cat([p.loss for p in parts]),
         diverged=torch.cat([p.diverged for p in parts]),
@@ -142,8 +144,10 @@ def _invert_batch(forward: Forward, problems: Sequence[Problem], descent: Descen
             if n in record_row:
                 store(record_row[n], embedding, loss, x)
                 _log_progress(n, n_iter, recorded[record_row[n]], offset)
-            if n == 0 and descent.step == "normalised":
-                scale = grad.abs().flatten(1).mean(1).clamp_min(torch.finfo(dtype).tiny)
+            if n == 0:
+                start_m_g = distance(embedding, targets)
+                if descent.step == "normalised":
+                    scale = grad.abs().flatten(1).mean(1).clamp_min(torch.finfo(dtype).tiny)
             step = (lr[n] / scale).view(shape) * grad
             updated = x.detach() - step
             if any_blur:
@@ -163,6 +167,7 @@ def _invert_batch(forward: Forward, problems: Sequence[Problem], descent: Descen
     return Result(
         inputs=x.detach().cpu(),
         m_g=m_g.cpu(),
+        start_m_g=start_m_g.cpu(),
         m_i=m_i.cpu(),
         loss=loss.cpu(),
         diverged=diverged.cpu(),
@@ -197,13 +202,13 @@ def _trajectory_table(record: list[int], recorded: torch.Tensor, has_ref: torch.
 class SweepResult:
     """The best of several learning-rate candidates for one problem (the paper's line search)."""
 
-    lr: float  # the chosen candidate's starting learning rate; NaN if every candidate diverged
+    lr: float  # the chosen candidate's starting learning rate; NaN if every candidate failed
     input: torch.Tensor | None
     m_g: float
     m_i: float
     loss: float
     trajectory: pd.DataFrame
-    candidates: pd.DataFrame  # lr, m_g, diverged for every candidate
+    candidates: pd.DataFrame  # lr, start_m_g, m_g, diverged (failed, for the reason given), reason
 
     @property
     def all_diverged(self) -> bool:
@@ -215,8 +220,9 @@ def sweep(forward: Forward, problems: Sequence[Problem], descent: Descent, input
     keep the candidate with the lowest final m_g. Each problem's `lr` schedule is the shape (its
     start is multiplied by each candidate, e.g. Linear(1, 0) for a decay to 0).
 
-    A candidate that diverges is dropped and reported in `candidates`; a problem whose every
-    candidate diverged gets lr NaN and input None instead of an error.
+    A candidate has failed when it diverged (NaN or inf) or when its final m_g is larger than
+    its m_g at the start: it is dropped and reported in `candidates` (diverged True, with the
+    reason); a problem whose every candidate failed gets lr NaN and input None, not an error.
     """
     candidates = descent.lr_candidates
     expanded = [replace(p, lr=p.lr.scaled(c)) for p in problems for c in candidates]
@@ -225,14 +231,23 @@ def sweep(forward: Forward, problems: Sequence[Problem], descent: Descent, input
     outcomes = []
     for i in range(len(problems)):
         rows = slice(i * k, (i + 1) * k)
-        m_g, bad = result.m_g[rows], result.diverged[rows] | ~torch.isfinite(result.m_g[rows])
-        table = pd.DataFrame({"lr": list(candidates), "m_g": m_g.tolist(), "diverged": bad.tolist()})
+        m_g, start = result.m_g[rows], result.start_m_g[rows]
+        diverged = result.diverged[rows] | ~torch.isfinite(m_g)
+        rose = ~diverged & (m_g > start)
+        bad = diverged | rose
+        reasons = [
+            "diverged (NaN or inf)" if d else "m_g rose above its start" if r else "" for d, r in zip(diverged.tolist(), rose.tolist())
+        ]
+        table = pd.DataFrame(
+            {"lr": list(candidates), "start_m_g": start.tolist(), "m_g": m_g.tolist(), "diverged": bad.tolist(), "reason": reasons}
+        )
+        if bad.any():
+            failed = ", ".join(f"{row.lr:g} ({row.reason})" for row in table[table.diverged].itertuples())
+            log.warning("problem %d: dropped learning rates %s", i, failed)
         if bad.all():
-            log.warning("problem %d: every learning-rate candidate diverged (%s)", i, list(candidates))
+            log.warning("problem %d: every learning-rate candidate failed (%s)", i, list(candidates))
             outcomes.append(SweepResult(math.nan, None, math.nan, math.nan, math.nan, pd.DataFrame(), table))
             continue
-        if bad.any():
-            log.warning("problem %d: dropped diverging learning rates %s", i, table.lr[table.diverged].tolist())
         best = i * k + int(torch.where(bad, math.inf, m_g).argmin())
         trajectory = result.trajectory[result.trajectory.problem == best].drop(columns="problem")
         outcomes.append(

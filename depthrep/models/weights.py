@@ -5,6 +5,7 @@ is refused, never run.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import urllib.error
@@ -15,12 +16,19 @@ import torch
 from torch import nn
 from torchvision import models
 
-from ..files import atomic_path
+from ..files import Unreadable, atomic_path
 from . import IMAGENET, UNTRAINED
 
 
 class WeightsUnavailable(RuntimeError):
     """The weights a run asks for cannot be had (offline, missing or broken file)."""
+
+
+class CorruptCheckpoint(WeightsUnavailable, Unreadable):
+    """A checkpoint file that exists but cannot be read."""
+
+    def __init__(self, path: str | Path, message: str):
+        Unreadable.__init__(self, path, message)
 
 
 def imagenet_weights(arch: str):
@@ -56,13 +64,25 @@ def imagenet_state_dict(arch: str) -> dict:
 
 
 def save_tensors(data, path: str | Path) -> None:
-    """torch.save of tensors and plain values (readable with weights_only=True), atomically."""
+    """torch.save of tensors and plain values (readable with weights_only=True), atomically.
+
+    Serialised in memory first, then written as bytes: torch.save's own writer reports a full
+    disk without its errno, and this way a full disk is named as one (files.atomic_path).
+    """
+    buffer = io.BytesIO()
+    torch.save(data, buffer)
     with atomic_path(path) as tmp:
-        torch.save(data, tmp)
+        tmp.write_bytes(buffer.getbuffer())
 
 
 def load_tensors(path: str | Path):
-    return torch.load(path, map_location="cpu", weights_only=True)
+    """What save_tensors wrote; a file torch cannot read (or one holding code) is Unreadable."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path} does not exist")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises several types for truncated, foreign or unsafe files
+        raise Unreadable(path, f"{path} is unreadable (corrupt, truncated or not a torch file: {err})") from err
 
 
 def save_checkpoint(path: str | Path, arch: str, model: nn.Module, **settings) -> None:
@@ -77,10 +97,10 @@ def load_checkpoint(path: str | Path, arch: str) -> dict:
         raise WeightsUnavailable(f"checkpoint {path} does not exist")
     try:
         checkpoint = load_tensors(path)
-    except Exception as err:  # torch raises several types for truncated or foreign files
-        raise WeightsUnavailable(f"checkpoint {path} is unreadable (corrupt or not a torch file): {err}") from err
+    except Unreadable as err:
+        raise CorruptCheckpoint(path, f"checkpoint {path} is unreadable (corrupt or not a torch file): {err.__cause__}") from err
     if not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("state_dict"), dict):
-        raise WeightsUnavailable(f"checkpoint {path} holds no 'state_dict' entry (not written by depthrep)")
+        raise CorruptCheckpoint(path, f"checkpoint {path} holds no 'state_dict' entry (not written by depthrep)")
     if checkpoint.get("arch") != arch:
         raise WeightsUnavailable(f"checkpoint {path} is for {checkpoint.get('arch')!r}, not {arch!r}")
     return checkpoint["state_dict"]

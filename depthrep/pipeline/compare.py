@@ -4,7 +4,9 @@
 
 - CSV tables agree when their numeric columns are close (numpy.isclose with rtol and atol:
   the last bits of a float change with the hardware and library versions) and every other
-  column is equal; rows are matched by position (the pipeline writes them in a fixed order).
+  column is equal. Rows are matched by their key columns, not by position: the leading columns
+  that are not floats (model, layer, seed, iteration, ...) and name each row, so a rerun that
+  writes the same rows in another order is the same table.
 - JSON records (an inversion's result.json) agree the same way, number by number, leaving
   out their "provenance" entries: device, threads and versions say how a result was made,
   not what it is.
@@ -91,7 +93,7 @@ def compare_file(a: Path, b: Path, rtol: float, atol: float) -> list[str]:
 
 
 def compare_tables(a: Path, b: Path, rtol: float, atol: float) -> list[str]:
-    """Columns only in one table, a different number of rows, and the rows that differ per column."""
+    """Columns only in one table, rows only in one table, and the rows that differ per column."""
     try:
         left, right = pd.read_csv(a), pd.read_csv(b)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
@@ -99,20 +101,49 @@ def compare_tables(a: Path, b: Path, rtol: float, atol: float) -> list[str]:
     details = [
         f"column {c!r} only in {path}" for columns, other, path in ((left, right, a), (right, left, b)) for c in columns if c not in other
     ]
-    if len(left) != len(right):
-        details.append(f"{len(left)} rows vs {len(right)} rows (the first {min(len(left), len(right))} compared)")
-    rows = min(len(left), len(right))
-    shared = [c for c in left.columns if c in right.columns]
-    for column in shared:
-        x, y = left[column].iloc[:rows], right[column].iloc[:rows]
+    keys = key_columns(left, right)
+    if keys:
+        merged = left.merge(right, on=keys, how="outer", suffixes=("", "\0"), indicator=True, sort=True)
+        for side, path in (("left_only", a), ("right_only", b)):
+            only = merged[merged._merge == side]
+            if len(only):
+                examples = "; ".join(_label(row, keys) for _, row in only.head(EXAMPLES).iterrows())
+                details.append(f"{len(only)} rows only in {path}, e.g. {examples}")
+        both = merged[merged._merge == "both"].reset_index(drop=True)
+        pairs = [(c, both[c], both[c + "\0"]) for c in left.columns if c in right.columns and c not in keys]
+        rows, labels = len(both), [_label(row, keys) for _, row in both.iterrows()]
+    else:  # no columns name the rows: compare them in order
+        if len(left) != len(right):
+            details.append(f"{len(left)} rows vs {len(right)} rows (the first {min(len(left), len(right))} compared)")
+        rows = min(len(left), len(right))
+        pairs = [(c, left[c].iloc[:rows], right[c].iloc[:rows]) for c in left.columns if c in right.columns]
+        labels = [f"row {i + 1}" for i in range(rows)]
+    for column, x, y in pairs:
         bad = np.flatnonzero(~_same_values(x, y, rtol, atol))
         if len(bad):
             values = x.tolist(), y.tolist()
-            examples = "; ".join(
-                f"row {i + 1}{_row_label(left, right, i, shared)}: {values[0][i]!r} vs {values[1][i]!r}" for i in bad[:EXAMPLES]
-            )
+            examples = "; ".join(f"{labels[i]}: {values[0][i]!r} vs {values[1][i]!r}" for i in bad[:EXAMPLES])
             details.append(f"column {column!r}: {len(bad)} of {rows} rows differ{_largest_gap(x, y, bad)}, e.g. {examples}")
     return details
+
+
+def key_columns(left: pd.DataFrame, right: pd.DataFrame) -> list[str]:
+    """The columns that name a row: the shortest run of leading non-float columns (model, layer,
+    seed, iteration, ...) whose values are unique in both tables; [] when there is none."""
+    candidates = [c for c in left.columns if c in right.columns and not (_float(left[c]) or _float(right[c]))]
+    for end in range(1, len(candidates) + 1):
+        keys = candidates[:end]
+        if not (left.duplicated(keys).any() or right.duplicated(keys).any()):
+            return keys
+    return []
+
+
+def _label(row: pd.Series, keys: list[str]) -> str:
+    return "(" + ", ".join(str(row[k]) for k in keys) + ")"
+
+
+def _float(column: pd.Series) -> bool:
+    return pd.api.types.is_float_dtype(column)
 
 
 def _numeric(column: pd.Series) -> bool:
@@ -130,12 +161,6 @@ def _largest_gap(x: pd.Series, y: pd.Series, rows: np.ndarray) -> str:
         return ""
     gap = np.abs(x.to_numpy(float)[rows] - y.to_numpy(float)[rows])
     return f" (largest difference {np.nanmax(gap):.3g})" if np.isfinite(gap).any() else ""
-
-
-def _row_label(left: pd.DataFrame, right: pd.DataFrame, row: int, columns: list[str]) -> str:
-    """The text fields both rows share (model, layer, ...), which say which result a row is."""
-    keys = [str(left[c].iloc[row]) for c in columns if not _numeric(left[c]) and left[c].iloc[row] == right[c].iloc[row]]
-    return f" ({', '.join(keys)})" if keys else ""
 
 
 def _read_json(path: Path):

@@ -8,6 +8,8 @@ Errors name the setting by its path, e.g. `figures.fig6.widht: unknown setting`.
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import yaml
@@ -34,8 +36,19 @@ def load(*files: str | Path) -> dict:
 
 def check(config: dict, schema: str | Path = SCHEMA) -> None:
     """Raise ConfigError or plan.PlanError naming the first setting that is wrong."""
+    refuse_non_finite(config)
     validate(config, schema)
     plan.check(config)
+
+
+def refuse_non_finite(value, where: str = "") -> None:
+    """NaN and infinities (YAML's .nan, .inf, 1e999) pass a JSON schema's number checks; no
+    setting of this project means them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{where or 'the config'}: {value} is not a finite number")
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        refuse_non_finite(item, f"{where}.{key}" if where else str(key))
 
 
 def validate(config: dict, schema: str | Path = SCHEMA) -> None:
@@ -58,3 +71,23 @@ def validate(config: dict, schema: str | Path = SCHEMA) -> None:
         names = ", ".join(f"{where}.{key}" if error.absolute_path else key for key in unknown)
         raise ConfigError(f"{names}: unknown setting{'s' if len(unknown) > 1 else ''}; the settings here are {known}")
     raise ConfigError(f"{where}: {error.message}")
+
+
+def making_report(argv: list[str]) -> bool:
+    """Whether this snakemake call builds the report (`--report FILE`) instead of running jobs."""
+    return any(arg == "--report" or arg.startswith("--report=") for arg in argv)
+
+
+def check_report(config: dict, record: str | Path) -> None:
+    """A report shows results/ and must describe the run that made them: refuse a config that
+    differs from the one recorded in results/provenance.json."""
+    if not Path(record).is_file():
+        return
+    recorded = json.loads(Path(record).read_text()).get("config")
+    if recorded is not None and recorded != config:
+        raise ConfigError(
+            f"the report shows the results in {Path(record).parent}/, made with preset {recorded.get('preset')!r}; the config "
+            f"given now (preset {config.get('preset')!r}) differs from the one recorded in {record}. Build the report with "
+            "the --configfile of that run, or with the recorded config: python -m depthrep.pipeline.provenance config "
+            f"{record} > recorded.yaml, then --configfile recorded.yaml"
+        )

@@ -7,6 +7,8 @@ Snakemake), figure, dataset, architecture, member.
 
 from __future__ import annotations
 
+import re
+
 RESULTS = "results"
 
 # Target images: a checksummed download, the image taken out of it, the resized tensor.
@@ -43,6 +45,7 @@ INVERSION_TABLE = "results/tables/inversions.csv"
 TRAJECTORY_TABLE = "results/tables/trajectories.csv"
 SUMMARY = "results/summary.md"
 PROVENANCE = "results/provenance.json"
+ENVIRONMENT = "results/environment.json"
 
 
 def log(rule: str, *wildcards: str) -> str:
@@ -61,3 +64,33 @@ def _name(wildcards: tuple[str, ...], rule: str) -> str:
 
 def figure_files(figure: str) -> list[str]:
     return [FIGURE_PNG.format(figure=figure), FIGURE_PDF.format(figure=figure)]
+
+
+# The rule that makes each kind of result file (what an error about a broken file names).
+PRODUCERS = {
+    DOWNLOAD: "download_target",
+    EXTRACTED: "extract_target",
+    TARGET: "prepare_target",
+    IMAGENET_RECORD: "fetch_imagenet_weights",
+    NOISE_MODEL: "train_noise_classifier",
+    NOISE_HISTORY: "train_noise_classifier",
+    CIFAR_RECORD: "fetch_cifar",
+    CLASSIFIER_HISTORY: "train_cifar_classifier",
+    EMBEDDINGS: "embed_target",
+    INVERSION_RESULT: "invert",
+    INVERSION_TRAJECTORY: "invert",
+    INVERSION_INPUTS: "invert",
+    MLP_IMAGES: "mlp_experiment",
+    INVERSION_TABLE: "inversion_tables",
+    TRAJECTORY_TABLE: "inversion_tables",
+    MLP_TABLE: "mlp_experiment",  # last: its pattern also matches the tables above
+}
+
+
+def producer(path: str) -> str | None:
+    """The rule whose job writes `path` (a path relative to the workflow), or None."""
+    for pattern, rule in PRODUCERS.items():
+        regex = re.sub(r"\\{(\w+)\\}", r"[^/]+", re.escape(pattern))
+        if re.fullmatch(regex, str(path)):
+            return rule
+    return None

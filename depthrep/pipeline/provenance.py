@@ -1,8 +1,10 @@
 """results/provenance.json: what produced every result, so a rerun years later can be checked.
 
 It records the project's git commit (and whether the tree had uncommitted changes), the
-config with its hash, package versions, the devices and seeds the jobs used, and the sha256
-of every input file and every output.
+config as it was given (key order kept, so that writing it back to a file and rerunning gives
+the same parameters) with its hash, the version of every installed package, the environment
+report of the jobs' PyTorch (torch.utils.collect_env, results/environment.json), the devices
+and seeds the jobs used, and the sha256 of every input file and every output.
 """
 
 from __future__ import annotations
@@ -14,22 +16,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from ..files import sha256, write_json
+from ..files import read_json, sha256, write_json
 from . import records
-
-PACKAGES = [
-    "depthrep",
-    "torch",
-    "torchvision",
-    "snakemake",
-    "snakemake-executor-plugin-slurm",
-    "numpy",
-    "pandas",
-    "matplotlib",
-    "seaborn",
-    "scikit-image",
-    "pillow",
-]
 
 
 def git_state(root: str | Path) -> dict:
@@ -51,13 +39,9 @@ def config_hash(config: dict) -> str:
 
 
 def versions() -> dict:
-    found = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    return found
+    """Python's version and that of every distribution installed where the record is written."""
+    installed = {dist.metadata["Name"].lower(): dist.version for dist in metadata.distributions()}
+    return {"python": platform.python_version(), **dict(sorted(installed.items()))}
 
 
 def job_records(result_files: list[str | Path]) -> list[dict]:
@@ -65,13 +49,21 @@ def job_records(result_files: list[str | Path]) -> list[dict]:
     return [{"job": record.key, "provenance": record.provenance} for record in map(records.read, result_files)]
 
 
-def manifest(config: dict, root: str | Path, inputs: list[str | Path], outputs: list[str | Path], result_files: list[str | Path]) -> dict:
+def manifest(
+    config: dict,
+    root: str | Path,
+    inputs: list[str | Path],
+    outputs: list[str | Path],
+    result_files: list[str | Path],
+    environment: str | Path,
+) -> dict:
     return {
         "git": git_state(root),
         "preset": config.get("preset"),
         "config_sha256": config_hash(config),
         "config": config,
         "versions": versions(),
+        "environment": read_json(environment),
         "seed": config.get("seed"),
         "deterministic": config.get("deterministic"),
         "inputs": {str(p): sha256(p) for p in inputs},
@@ -81,4 +73,26 @@ def manifest(config: dict, root: str | Path, inputs: list[str | Path], outputs: 
 
 
 def write(path: str | Path, **kwargs) -> None:
-    write_json(manifest(**kwargs), path)
+    write_json(manifest(**kwargs), path, sort_keys=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m depthrep.pipeline.provenance config results/provenance.json`: the recorded
+    config as YAML, keys in their recorded order, ready for --configfile."""
+    import argparse
+    import sys
+
+    import yaml
+
+    parser = argparse.ArgumentParser(prog="python -m depthrep.pipeline.provenance", description=main.__doc__)
+    parser.add_argument("what", choices=["config"])
+    parser.add_argument("record", type=Path, help="a provenance.json")
+    args = parser.parse_args(argv)
+    if not args.record.is_file():
+        parser.error(f"{args.record} does not exist")
+    sys.stdout.write(yaml.safe_dump(read_json(args.record)["config"], sort_keys=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

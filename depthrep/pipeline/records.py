@@ -11,14 +11,16 @@ An inversion job (rule `invert`) leaves three files in its folder (pipeline.path
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..files import read_json, write_csv, write_json
+from ..files import Unreadable, read_json, write_csv, write_json
 
 KEYS = ["model", "state", "target", "layer", "update", "run"]
+NUMBERS = ["lr", "m_g", "m_s", "m_i", "shift_distance"]  # null in JSON where not a number (NaN)
 INVERSION_COLUMNS = KEYS + ["iterations", "lr", "seed", "m_g", "m_s", "m_i", "shift_distance", "status", "diverged_lrs", "device"]
 TRAJECTORY_COLUMNS = KEYS + ["seed", "iteration", "m_g", "m_i", "loss"]
 
@@ -44,8 +46,17 @@ def write(record: InversionRecord, result: str | Path, trajectory: pd.DataFrame,
 
 
 def read(path: str | Path) -> InversionRecord:
+    """The record at `path`; Unreadable when it is not one (corrupt, truncated, foreign)."""
     data = read_json(path)
-    return InversionRecord(data["key"], data["rows"], data["settings"], data["provenance"])
+    try:
+        rows = [{**row, **{k: math.nan if row[k] is None else row[k] for k in NUMBERS}} for row in data["rows"]]
+        record = InversionRecord(data["key"], rows, data["settings"], data["provenance"])
+        missing = sorted(set(KEYS) - set(record.key))
+    except (KeyError, TypeError) as err:
+        raise Unreadable(path, f"{path} is not an inversion record (it lacks {err})") from err
+    if missing or not rows:
+        raise Unreadable(path, f"{path} is not an inversion record (key lacks {missing} or no rows)")
+    return record
 
 
 def trajectory_path(result: str | Path) -> Path:

@@ -67,3 +67,11 @@ def describe(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{device} ({torch.cuda.get_device_name(device)})"
     return "cpu"
+
+
+def environment() -> dict:
+    """PyTorch's report of the environment (versions, CUDA, cuDNN, GPUs, CPU, pip and conda
+    packages): torch.utils.collect_env, which takes a few seconds, so it runs once per run."""
+    from torch.utils import collect_env
+
+    return collect_env.get_env_info()._asdict()
