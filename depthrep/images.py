@@ -11,14 +11,15 @@ Every mode Pillow opens is read as what it shows, or refused with an ImageError 
 - Transparency (RGBA, RGBa, LA, La, PA, a palette or a colour marked transparent) is composited
   over white, and the job log says so when some pixel is not opaque. The author's reader
   (torchvision's ImageReadMode.RGB) drops alpha and shows whatever colour transparent pixels
-  happen to store, often black; white is what a viewer on a page shows. Images whose alpha is
-  opaque everywhere read exactly as the author's reader reads them.
-- 16-bit integer modes (I;16, I;16B, I;16L, I;16N) are scaled by 65535, not clipped.
-- "I" (32-bit signed) with negative values is refused (there is no black to map them to);
-  otherwise it is scaled by the largest value of the sample type the file stores: 65535 for
-  PNG and PGM, whose "I" holds 16-bit samples (older Pillow opens 16-bit PNGs as "I", Pillow 13
-  as "I;16"; Pillow scales PGM to 16 bits), the declared bits per sample for TIFF (a signed
-  16-bit TIFF opens as "I"), 2**31 - 1 otherwise.
+  happen to store, often black; white is what a viewer on a page shows. Refusing would turn
+  away the common PNGs whose alpha is opaque everywhere; these read exactly as without alpha.
+- Integer modes are scaled by the largest value their file's samples can hold, never clipped:
+  16-bit modes (I;16, I;16B, I;16L, I;16N) by 65535 (4095 for a 12-bit TIFF). "I" (32-bit
+  signed) by 65535 from PNG and PGM, whose "I" holds 16-bit samples (older Pillow opens 16-bit
+  PNGs as "I", Pillow 13 as "I;16"; Pillow scales PGM to 16 bits), by the declared bits per
+  sample from TIFF (a signed 16-bit TIFF opens as "I": 32767), by 2**31 - 1 otherwise. Negative
+  values, or values above that largest one, are refused: there is no black or white to map
+  them to.
 - "F" (32-bit float) is read as it is when all values lie in [0, 1], and refused otherwise,
   naming the range found: scaling an arbitrary range would be a guess.
 - Multi-frame files (animated GIF or PNG, TIFF pages, camera JPEGs with extra pictures) are read
