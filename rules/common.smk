@@ -1,6 +1,7 @@
 # Helpers (input functions, settings look-ups) shared by the rule files. The logic lives in
 # depthrep.pipeline.plan and the paths in depthrep.pipeline.paths; this file adapts them to
 # Snakemake.
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,12 +11,22 @@ sys.path.insert(0, workflow.basedir)
 
 from depthrep.pipeline import paths, plan
 from depthrep.pipeline.code import digest
-from depthrep.pipeline.config import check, check_report, making_report
+from depthrep.pipeline.config import (
+    check,
+    check_report,
+    making_report,
+    submits_to_slurm,
+)
 
 # The schema (types, ranges, unknown keys) and the plan's cross-references, before anything runs.
 check(config)
 if making_report(sys.argv):
     check_report(config, paths.PROVENANCE)
+if submits_to_slurm(sys.argv) and not shutil.which("sbatch"):
+    raise WorkflowError(
+        "--profile slurm sends jobs to Slurm with sbatch, which this machine does not have: "
+        "run snakemake on the cluster's login node, or leave out --profile slurm to run here"
+    )
 
 NAME = "[A-Za-z][A-Za-z0-9_]*"
 
@@ -62,10 +73,10 @@ def image_source(target, input):
 
 
 def state_weights(model, state):
-    """Files a model's weights come from: nothing (untrained), the ImageNet record, the
-    noise-label checkpoint."""
+    """The checkpoint a model's weights come from: nothing (untrained), the ImageNet weights the
+    pipeline fetched and checked, the noise-label model."""
     if state == "imagenet":
-        return paths.IMAGENET_RECORD.format(model=model)
+        return paths.IMAGENET_MODEL.format(model=model)
     if state == plan.NOISE:
         return paths.NOISE_MODEL.format(model=model)
     return []
@@ -88,7 +99,7 @@ def input_files():
             files += [paths.DOWNLOAD.format(target=target), image_file(target)]
     files += [paths.TARGET.format(target=t) for t in plan.used_targets(config)]
     files += [
-        paths.IMAGENET_RECORD.format(model=m)
+        paths.IMAGENET_MODEL.format(model=m)
         for m in plan.used_models(config, "imagenet")
     ]
     files += [

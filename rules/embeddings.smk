@@ -14,6 +14,9 @@ rule embed_target:
         paths.benchmark("embed_target", "model", "state", "target")
     conda:
         "../envs/torch.yaml"
+    resources:
+        mem_mb=plan.embedding_resources(config)["mem_mb"],
+        runtime=plan.embedding_resources(config)["runtime"],
     params:
         code=code("embed_target.py"),
         shift_std=config["shift_std"],

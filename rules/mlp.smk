@@ -22,7 +22,8 @@ rule mlp_experiment:
     conda:
         "../envs/torch.yaml"
     resources:
-        runtime=lambda w: plan.mlp_runtime(config, w.figure),
+        mem_mb=lambda w: plan.mlp_resources(config, w.figure)["mem_mb"],
+        runtime=lambda w: plan.mlp_resources(config, w.figure)["runtime"],
     params:
         code=code("mlp_experiment.py"),
         spec=lambda w: {k: v for k, v in mlp_spec(w).items() if k != "caption"},

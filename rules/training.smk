@@ -65,6 +65,9 @@ rule train_cifar_classifier:
     conda:
         "../envs/torch.yaml"
     threads: lambda w: 1 + config["cifar"]["workers"]
+    resources:
+        mem_mb=lambda w: plan.classifier_resources(config)["mem_mb"],
+        runtime=lambda w: plan.classifier_resources(config)["runtime"],
     params:
         code=code("train_cifar.py"),
         root=lambda w: config["cifar"]["root"],

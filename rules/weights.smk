@@ -1,10 +1,11 @@
 # Trained weights: torchvision's ImageNet weights are fetched into the torch cache by a local
-# rule (login nodes have the network; compute nodes may not) and recorded with their sha256.
+# rule (login nodes have the network; compute nodes may not), checked against the hash
+# torchvision publishes, and stored as a checkpoint that the jobs using them take as input.
 
 
 rule fetch_imagenet_weights:
     output:
-        paths.IMAGENET_RECORD,
+        paths.IMAGENET_MODEL,
     log:
         paths.log("fetch_imagenet_weights", "model"),
     benchmark:

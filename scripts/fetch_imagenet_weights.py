@@ -1,11 +1,12 @@
-"""Snakemake script: bring torchvision's ImageNet weights into the torch cache and record them."""
+"""Snakemake script: torchvision's ImageNet weights, checked against the hash torchvision
+publishes, stored as a checkpoint (with the source file's URL and sha256) for the jobs that use them."""
 
-from depthrep.files import sha256, write_json
-from depthrep.models import weights
+from depthrep.files import sha256
+from depthrep.models import resnet, weights
 from depthrep.pipeline import joblog
 
 joblog.log_to(snakemake.log[0])
 arch = snakemake.wildcards.model
-weights.imagenet_state_dict(arch)
-path = weights.imagenet_weights_file(arch)
-write_json({"model": arch, "file": str(path), "sha256": sha256(path)}, snakemake.output[0])
+model = resnet.load_resnet(arch, "imagenet")
+source = weights.imagenet_weights_file(arch)
+weights.save_checkpoint(snakemake.output[0], arch, model, url=weights.imagenet_weights(arch).url, sha256=sha256(source))

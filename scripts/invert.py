@@ -8,7 +8,7 @@ from depthrep.pipeline import joblog, records, runtime
 joblog.log_to(snakemake.log[0])
 p, w, out = snakemake.params, snakemake.wildcards, snakemake.output
 device = runtime.configure(p.deterministic, snakemake.threads, p.device)
-model = resnet.load_resnet(w.model, weights.weights_source(w.state, snakemake.input.weights), seed=p.seed)
+model = resnet.load_resnet(w.model, weights.weights_source(snakemake.input.weights), seed=p.seed)
 embedded = weights.load_tensors(snakemake.input.embeddings)
 descent = Descent.of(p.descent, where=f"runs.{w.run}")
 rows, trajectory, inputs = invert_layer(model.to(device), w.layer, embedded, descent, w.update_rule, device)

@@ -3,11 +3,15 @@ checkpoints: tests/test_bad_input.py.)"""
 
 from __future__ import annotations
 
+import os
 import urllib.error
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import torch
 
+from depthrep.files import sha256
 from depthrep.models import LAYER_NAMES, RESNET_NAMES, mlp, resnet, weights
 
 
@@ -67,12 +71,38 @@ def offline(monkeypatch, tmp_path):
     return tmp_path
 
 
-def test_imagenet_weights_in_the_cache_are_loaded_without_download(offline, resnet18):
+def cached_imagenet_file(monkeypatch, tmp_path, content) -> Path:
+    """`content` saved as resnet18's ImageNet file in the torch cache, under a name that carries
+    its sha256 prefix as torchvision's files do (resnet18-f37072fd.pth)."""
+    staged = tmp_path / "staged.pth"
+    torch.save(content, staged)
+    digest = sha256(staged)
+    monkeypatch.setattr(weights, "imagenet_weights", lambda arch: SimpleNamespace(url=f"https://example.org/{arch}-{digest[:8]}.pth"))
     path = weights.imagenet_weights_file("resnet18")
     path.parent.mkdir(parents=True)
-    torch.save(resnet18.state_dict(), path)
+    staged.rename(path)
+    return path
+
+
+def test_imagenet_weights_in_the_cache_are_checked_and_loaded_without_download(offline, resnet18, monkeypatch):
+    path = cached_imagenet_file(monkeypatch, offline, resnet18.state_dict())
+    assert weights.published_hash("resnet18") == sha256(path)[:8]
     loaded = resnet.load_resnet("resnet18", "imagenet", seed=5)
     assert torch.equal(loaded.fc.weight, resnet18.fc.weight)
+
+
+def test_imagenet_weights_are_loaded_with_weights_only(offline, monkeypatch):
+    """A cache file whose hash matches but which holds code: refused, and the code never runs."""
+    marker = offline / "code-ran"
+    cached_imagenet_file(monkeypatch, offline, {"fc.weight": Payload(marker)})
+    with pytest.raises(weights.WeightsUnavailable, match="is unreadable"):
+        resnet.load_resnet("resnet18", "imagenet")
+    assert not marker.exists()
+
+
+def test_torchvision_publishes_a_hash_for_each_resnet():
+    for name in RESNET_NAMES:
+        assert len(weights.published_hash(name)) >= 8
 
 
 def test_checkpoint_round_trip(tmp_path, resnet18):
@@ -110,3 +140,13 @@ def test_the_names_a_config_may_use_are_those_the_library_builds():
         assert weights.imagenet_weights(name).url.endswith(".pth")
     assert tuple(resnet.CUTS) == LAYER_NAMES
     assert tuple(mlp_figures.EXPERIMENTS) == tuple(DRAWINGS) == plan.MLP_KINDS
+
+
+class Payload:
+    """A pickled object that would create a folder if unpickled without weights_only."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)

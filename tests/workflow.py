@@ -23,6 +23,13 @@ def copy_workflow(dest: Path) -> Path:
     return dest
 
 
+def copy_run(run: Path, dest: Path) -> Path:
+    """A copy of a finished run (results and Snakemake's records, times kept), for a test that
+    changes settings or files without touching the session's run."""
+    shutil.copytree(run, dest, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
+    return dest
+
+
 def snakemake(workdir: Path, *args: str, check: bool = True, timeout: float = 900, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run snakemake in `workdir` with the test interpreter; targets must come before --configfile.
     env: environment variables to set for it (on top of this process's)."""

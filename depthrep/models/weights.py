@@ -1,13 +1,18 @@
 """Where weights come from: torchvision's ImageNet weights, the project's own checkpoints, and
 every tensor file the pipeline writes. Every load is `weights_only=True`: a file holding code
 is refused, never run.
+
+In the pipeline every trained state is a checkpoint file written by `save_checkpoint`: the
+noise-label model, and the ImageNet weights, which the `fetch_imagenet_weights` job checks
+against torchvision's published hash and stores under results/weights/ (an input of every job
+that uses them).
 """
 
 from __future__ import annotations
 
 import io
 import os
-import pickle
+import re
 import urllib.error
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,7 +21,7 @@ import torch
 from torch import nn
 from torchvision import models
 
-from ..files import Unreadable, atomic_path
+from ..files import Unreadable, atomic_path, sha256
 from . import IMAGENET, UNTRAINED
 
 
@@ -45,22 +50,42 @@ def imagenet_weights_file(arch: str) -> Path:
     return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(url).path)
 
 
-def imagenet_state_dict(arch: str) -> dict:
-    """The ImageNet state dict through torchvision's weights API.
+def published_hash(arch: str) -> str:
+    """The sha256 prefix torchvision publishes for the file, in its name: resnet50-0676ba61.pth."""
+    match = re.search(r"-([0-9a-f]{8,})\.", os.path.basename(urlparse(imagenet_weights(arch).url).path))
+    if not match:
+        raise ValueError(f"torchvision's ImageNet weights file of {arch} carries no hash in its name")
+    return match.group(1)
 
-    Loaded from the torch hub cache when present, downloaded (hash-checked) otherwise; when
-    neither works, the error names the file and the folder to put it in.
+
+def imagenet_state_dict(arch: str) -> dict:
+    """The ImageNet state dict of `arch`, from the torch hub cache where torchvision's weights API
+    keeps it (downloaded there when missing).
+
+    Written here rather than through torchvision's `get_state_dict`: that checks the hash only
+    when it downloads, and loads the cached file with weights_only=False. Here the file is
+    checked against the hash torchvision publishes before every use, and loaded with
+    weights_only=True; when it can be neither had nor trusted, the error names the file and
+    the folder to put it in.
     """
-    weights = imagenet_weights(arch)
-    try:
-        return weights.get_state_dict(progress=False, check_hash=True)
-    except (urllib.error.URLError, OSError, RuntimeError, pickle.UnpicklingError, EOFError) as err:
-        target = imagenet_weights_file(arch)
+    weights, path, expected = imagenet_weights(arch), imagenet_weights_file(arch), published_hash(arch)
+    where = f"Download {weights.url} and put it at {path} (set TORCH_HOME to use another cache folder)."
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            torch.hub.download_url_to_file(weights.url, str(path), hash_prefix=expected, progress=False)
+        except (urllib.error.URLError, OSError, RuntimeError) as err:
+            raise WeightsUnavailable(f"ImageNet weights for {arch} could not be downloaded ({type(err).__name__}: {err}). {where}") from err
+    found = sha256(path)
+    if not found.startswith(expected):
         raise WeightsUnavailable(
-            f"ImageNet weights for {arch} could not be downloaded, or the file in the torch cache is "
-            f"broken ({type(err).__name__}: {err}). Download {weights.url} and put it at {target} "
-            f"(set TORCH_HOME to use another cache folder)."
-        ) from err
+            f"ImageNet weights for {arch}: {path} has sha256 {found}, but torchvision publishes {expected}... for it "
+            f"(a broken or foreign file). Delete it; {where}"
+        )
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises several types for files it cannot read
+        raise WeightsUnavailable(f"ImageNet weights for {arch}: {path} is unreadable ({err}). {where}") from err
 
 
 def save_tensors(data, path: str | Path) -> None:
@@ -115,10 +140,7 @@ def state_dict(arch: str, weights: str | Path) -> dict | None:
     return load_checkpoint(weights, arch)
 
 
-def weights_source(state: str, checkpoint: str | Path | None = None) -> str | Path:
-    """What `state_dict` takes for a pipeline training state: its name, or its checkpoint file."""
-    if state in (UNTRAINED, IMAGENET):
-        return state
-    if not checkpoint:
-        raise WeightsUnavailable(f"training state {state!r} needs a checkpoint file and none was given")
-    return checkpoint
+def weights_source(checkpoint: str | Path | None) -> str | Path:
+    """What `state_dict` takes for a pipeline job: its weights input (the checkpoint of a trained
+    state: the noise-label model, or the ImageNet weights the pipeline fetched), or untrained."""
+    return checkpoint or UNTRAINED

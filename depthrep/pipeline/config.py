@@ -28,10 +28,22 @@ def load(*files: str | Path) -> dict:
     """config.yaml with each file merged over it, as `snakemake --configfile` merges them."""
     from snakemake.utils import update_config
 
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    config = read(ROOT / "config.yaml")
     for path in files:
-        update_config(config, yaml.safe_load(Path(path).read_text()))
+        update_config(config, read(path))
     return config
+
+
+def read(path: str | Path) -> dict:
+    """One config file; a YAML error or a file without settings is named with the file (and line)."""
+    try:
+        with open(path) as stream:
+            data = yaml.safe_load(stream)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path} is not valid YAML: {err}") from err
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path} holds no settings (it is empty or not a mapping of names to settings)")
+    return data
 
 
 def check(config: dict, schema: str | Path = SCHEMA) -> None:
@@ -91,3 +103,45 @@ def check_report(config: dict, record: str | Path) -> None:
             "the --configfile of that run, or with the recorded config: python -m depthrep.pipeline.provenance config "
             f"{record} > recorded.yaml, then --configfile recorded.yaml"
         )
+
+
+def submits_to_slurm(argv: list[str]) -> bool:
+    """Whether this snakemake call sends its jobs to Slurm: `--executor slurm`, or a `--profile`
+    whose config.yaml says `executor: slurm` (such as this project's slurm/ profile)."""
+    executor = _option(argv, "--executor", "-e")
+    profile = _option(argv, "--profile")
+    if executor is None and profile is not None:
+        folder = next((p for p in (Path(profile), Path.home() / ".config/snakemake" / profile) if (p / "config.yaml").is_file()), None)
+        executor = (yaml.safe_load((folder / "config.yaml").read_text()) or {}).get("executor") if folder else None
+    return executor == "slurm"
+
+
+def _option(argv: list[str], *names: str) -> str | None:
+    """The value of the last of `names` given in argv (`--name value` or `--name=value`)."""
+    value = None
+    for i, arg in enumerate(argv):
+        for name in names:
+            if arg == name and i + 1 < len(argv):
+                value = argv[i + 1]
+            elif arg.startswith(name + "="):
+                value = arg.split("=", 1)[1]
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m depthrep.pipeline.config [PRESET ...]`: check config.yaml with the presets merged
+    over it, as the workflow will, and name the file or setting that is wrong."""
+    import sys
+
+    files = sys.argv[1:] if argv is None else argv
+    try:
+        check(load(*files))
+    except plan.PlanError as err:
+        print(f"config error: {err}", file=sys.stderr)
+        return 1
+    print(f"{' + '.join(['config.yaml', *files])}: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,8 +17,8 @@ EXTRACTED = "results/downloads/{target}/{member}"
 TARGET = "results/targets/{target}.pt"
 TARGET_PNG = "results/targets/{target}.png"
 
-# Weights: the record of torchvision's ImageNet file, the noise-label model.
-IMAGENET_RECORD = "results/weights/{model}_imagenet.json"
+# Weights: torchvision's ImageNet weights (checked and stored as a checkpoint), the noise-label model.
+IMAGENET_MODEL = "results/weights/{model}_imagenet.pt"
 NOISE_MODEL = "results/models/noise_{model}.pt"
 NOISE_RESUME = "results/models/noise_{model}.resume.pt"  # not an output: kept when a job is killed
 NOISE_HISTORY = "results/tables/noise_training_{model}.csv"
@@ -71,7 +71,7 @@ PRODUCERS = {
     DOWNLOAD: "download_target",
     EXTRACTED: "extract_target",
     TARGET: "prepare_target",
-    IMAGENET_RECORD: "fetch_imagenet_weights",
+    IMAGENET_MODEL: "fetch_imagenet_weights",
     NOISE_MODEL: "train_noise_classifier",
     NOISE_HISTORY: "train_noise_classifier",
     CIFAR_RECORD: "fetch_cifar",

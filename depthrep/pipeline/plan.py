@@ -100,6 +100,8 @@ def unavailable_reason(config: dict, state: str) -> str | None:
 def check(config: dict) -> None:
     """Cross-references a JSON schema cannot express; raises PlanError naming the setting."""
     _check_other_figures(config)
+    for name in config["figures"]:
+        caption(config, name)
     for name, spec in resnet_figures(config).items():
         where = f"figures.{name}"
         if spec["run"] not in config["runs"]:
@@ -194,12 +196,13 @@ def figure_rows(config: dict, figure: str) -> list[str]:
 
 
 def kernel_panels(config: dict, figure: str) -> list[dict]:
-    """Fig S5's panels in order: {label, weights (a state name or a checkpoint file), reason}
+    """Fig S5's panels in order: {label, weights ("untrained" or a checkpoint file), reason}
     with weights None and the reason where the preset cannot have that state."""
     model, missing = kernels_model(config), missing_states(config, figure)
+    checkpoints = {NOISE: paths.NOISE_MODEL, "imagenet": paths.IMAGENET_MODEL}
     panels = []
     for state in config["figures"][figure]["states"]:
-        weights = paths.NOISE_MODEL.format(model=model) if state == NOISE else state
+        weights = checkpoints[state].format(model=model) if state in checkpoints else state
         label = STATE_LABELS.get(state, state)
         panels.append({"label": label, "weights": None if state in missing else weights, "reason": missing.get(state)})
     return panels
@@ -274,47 +277,121 @@ def used_datasets(config: dict) -> list[str]:
     return sorted({d for name in made_of_kind(config, "sec7") for d in available(config, name)})
 
 
-def inversion_resources(config: dict, run: str) -> dict[str, int]:
-    """Host memory (MB) and runtime (minutes) to ask a scheduler for, scaled with the preset.
+# Resources to ask a scheduler for, scaled with the preset, so that a small preset fits a small
+# node and the paper's settings get what they need. Memory in MB of host memory; runtime in
+# minutes. BASE_MB covers Python, PyTorch and a model the size of a ResNet152.
+BASE_MB = 3000
 
-    Memory grows with the pixels of the batch (seeds x candidates) that the job keeps
-    alongside the model; runtime with iterations x pixels x batch. The constants are
-    generous for a ResNet152 on one GPU at the paper's 299x299 and cover the CPU presets.
-    """
+
+def inversion_resources(config: dict, run: str) -> dict[str, int]:
+    """Memory grows with the pixels of the batch (seeds x candidates) that the job keeps; runtime
+    with iterations x pixels x batch. Generous for a ResNet152 on one GPU at 299 x 299."""
     settings = config["runs"][run]
     batch = len(settings["seeds"]) * len(settings["lr_candidates"])
-    work = settings["iterations"] * batch * (config["image_size"] / 299) ** 2
-    return {"mem_mb": int(4000 + 400 * batch * (config["image_size"] / 299) ** 2), "runtime": int(30 + work / 100)}
+    pixels = (config["image_size"] / 299) ** 2
+    return {"mem_mb": int(BASE_MB + 400 * batch * pixels), "runtime": int(30 + settings["iterations"] * batch * pixels / 100)}
+
+
+def embedding_resources(config: dict) -> dict[str, int]:
+    """One forward of two images through every cut."""
+    return {"mem_mb": int(BASE_MB + 400 * (config["image_size"] / 299) ** 2), "runtime": 20}
 
 
 def training_resources(config: dict) -> dict[str, int]:
-    """Host memory (MB) and runtime (minutes) of the noise-label training job.
-
-    Runtime assumes a modest GPU (about 250 images a second for ResNet50 at 224 x 224,
-    training plus the evaluation pass), scaled by pixels; generous on purpose.
-    """
+    """The noise-label training: memory grows with the batch's pixels (ResNet50 keeps about 100 MB
+    of activations per 224 x 224 image for the backward pass: host memory when it trains on the
+    CPU); runtime assumes a modest GPU (about 250 images a second at 224 x 224, training plus
+    the evaluation pass), scaled by pixels, generous on purpose."""
     noise = config["noise_model"]
+    pixels = (noise["data"]["image_size"] / 224) ** 2
     passes = noise["training"]["epochs"] * noise["data"]["images"] * (2 if noise["training"].get("evaluate_train") else 1)
-    seconds = passes * (noise["data"]["image_size"] / 224) ** 2 / 250
-    return {"mem_mb": 16000, "runtime": int(30 + seconds / 60)}
+    return {"mem_mb": int(BASE_MB + 100 * noise["training"]["batch_size"] * pixels), "runtime": int(30 + passes * pixels / 250 / 60)}
 
 
-def mlp_runtime(config: dict, figure: str) -> int:
-    """Minutes to ask for an MLP figure, generous for one CPU core: about 20 ms per iteration,
-    learning-rate candidate and model (a model of n layers counting n times) at 29 x 29."""
+def classifier_resources(config: dict) -> dict[str, int]:
+    """A Sec 7 classifier: the dataset as uint8 (CIFAR: 60,000 images of 3 x 32 x 32) and the
+    largest model with Adam's two moments (4 copies of its float32 weights); runtime from the
+    epochs at a few thousand images a second, generous on purpose."""
+    cifar = config["cifar"]
+    images = sum(limit or full for limit, full in zip(cifar["limits"], (50_000, 10_000)))
+    weights = max(_classifier_parameters(spec) for spec in cifar["architectures"].values())
+    passes = cifar["training"]["epochs"] * images * (2 if cifar["training"].get("evaluate_train") else 1)
+    return {"mem_mb": int(BASE_MB + images * 3072 / 1e6 + 16 * weights / 1e6), "runtime": int(30 + passes / 2000 / 60)}
+
+
+def _classifier_parameters(spec: dict, shape: tuple[int, int, int] = (3, 32, 32)) -> int:
+    """About how many weights a Sec 7 classifier has (the layer sizes of models.classifiers)."""
+    if spec["kind"] == "mlp":
+        sizes = [shape[0] * shape[1] * shape[2], *spec["widths"], 100]
+        return sum(a * b for a, b in zip(sizes, sizes[1:]))
+    channels, side = [shape[0], *spec["channels"]], shape[1]
+    for _ in spec["channels"]:
+        side = side // 2 if spec.get("pool") else side
+    return sum(9 * a * b for a, b in zip(channels, channels[1:])) + channels[-1] * side * side * 100
+
+
+def mlp_resources(config: dict, figure: str) -> dict[str, int]:
+    """An MLP figure: its largest model's weights (float64 for the exact inversion), a few copies;
+    runtime generous for one CPU core, about 20 ms per iteration, candidate and model (a model of
+    n layers counting n times) at 29 x 29."""
     spec = config["figures"][figure]
     run = config["runs"][spec["run"]]
+    size = 3 * spec["image_size"] ** 2
+    layers = {
+        "mlp_widths": lambda: [[w, *spec["later_widths"]] for w in spec["widths"]],
+        "mlp_trajectories": lambda: [[w, *spec["later_widths"]] for w in spec["widths"]],
+        "mlp_depths": lambda: [[spec["width"]] * depth for depth in spec["depths"]],
+        "mlp_relu": lambda: [[size * 2**k for k in range(1, spec["layers"] + 1)]],  # widths grow about 2x a layer
+        "mlp_exact": lambda: [[size] * max(spec["layers"], spec["cond_layers"])],
+    }[spec["kind"]]()
+    weights = max(sum(a * b for a, b in zip([size, *widths], widths)) for widths in layers)
+    bytes_per = 8 if spec["kind"] == "mlp_exact" else 4
     iterations = run["iterations"] + spec.get("longer_iterations", 0)
     models = sum(spec["depths"]) if "depths" in spec else len(spec.get("widths", [1, 1]))
     pixels = (spec["image_size"] / 29) ** 2
-    return int(30 + iterations * len(run["lr_candidates"]) * models * pixels * 0.02 / 60)
+    return {
+        "mem_mb": int(BASE_MB + 4 * weights * bytes_per / 1e6),
+        "runtime": int(30 + iterations * len(run["lr_candidates"]) * models * pixels * 0.02 / 60),
+    }
+
+
+def caption(config: dict, figure: str) -> str:
+    """A figure's caption with its {placeholders} filled by what the preset runs (the layers,
+    widths, sizes ... of this config, not the paper's numbers when they differ)."""
+    spec = config["figures"][figure]
+    fields = {key: _said(key, value) for key, value in spec.items()}
+    if "run" in spec:
+        fields["iterations"] = _said("iterations", config["runs"][spec["run"]]["iterations"])
+    if "image_size" in spec:
+        fields["input_size"] = _said("input_size", 3 * spec["image_size"] ** 2)
+    fields["arch"] = _said("models", kernels_model(config))
+    if spec["kind"] == "sec7":
+        fields["datasets"] = _said("datasets", config["cifar"]["datasets"])
+    try:
+        return spec["caption"].format(**fields)
+    except (KeyError, IndexError, ValueError) as err:
+        raise PlanError(f"figures.{figure}.caption: cannot fill {err} (a caption names settings in braces: {sorted(fields)})") from err
+
+
+def _said(key: str, value) -> str:
+    """A setting as a caption says it: the paper's names (Conv1, ResNet50, ImageNet-trained),
+    lists joined with commas, a single large number with thousands separators."""
+    if isinstance(value, list):
+        return ", ".join(_said(key, item) for item in value if not isinstance(item, list))
+    if key in ("layers", "models") and isinstance(value, str):
+        return value.replace("conv", "Conv").replace("resnet", "ResNet")
+    if key == "states":
+        return STATE_LABELS.get(value, value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 10_000:
+        return f"{value:,}"
+    return str(value)
 
 
 def figure_title(config: dict, figure: str) -> str:
     """What a figure says above its panels: its caption, the stand-in images it shows and the
     panels it leaves out (with why). The reduced-preset note is added when drawing."""
     spec = config["figures"][figure]
-    text = f"{figure}: {spec['caption']}"
+    text = f"{figure}: {caption(config, figure)}"
     targets = spec.get("targets") or ([spec["target"]] if "target" in spec else [])
     stand_ins = [f"{t} = {describe_source(config['targets'][t])}" for t in targets if is_stand_in(config["targets"][t])]
     if stand_ins:

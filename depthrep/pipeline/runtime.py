@@ -15,14 +15,15 @@ def configure(deterministic: bool, threads: int | None = None, device: str = "au
     """Set threads and PyTorch's deterministic mode; return the device to use.
 
     Deterministic mode makes reruns on the same hardware give identical tables; on GPUs it
-    costs some speed (it needs CUBLAS_WORKSPACE_CONFIG, set here).
+    costs some speed (it needs CUBLAS_WORKSPACE_CONFIG, set here). It is strict: an operation
+    without a deterministic implementation stops the job (depthrep.pipeline.joblog names it and
+    the setting to change) rather than warning and giving results that vary from run to run.
     """
     if threads:
         torch.set_num_threads(int(threads))
-    if deterministic:
-        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
-        torch.use_deterministic_algorithms(True, warn_only=True)
-        torch.backends.cudnn.benchmark = False
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(bool(deterministic))
+    torch.backends.cudnn.benchmark = not deterministic
     return pick_device(device)
 
 

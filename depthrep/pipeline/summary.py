@@ -25,7 +25,7 @@ def render(config: dict, inversions: pd.DataFrame, noise_histories: dict[str, pd
     if config.get("reduced"):
         lines += [f"Reduced preset: {config['reduced']}. Figures say so in their titles.", ""]
     lines += ["## Figures", "", "| figure | status | caption |", "|---|---|---|"]
-    for name, spec in sorted(config["figures"].items(), key=lambda item: paper_order(item[0])):
+    for name in sorted(config["figures"], key=paper_order):
         reason = plan.figure_status(config, name)
         if reason:
             status = f"left out: {reason}"
@@ -34,7 +34,7 @@ def render(config: dict, inversions: pd.DataFrame, noise_histories: dict[str, pd
             status = f"[made](figures/{name}.png)"
             if partial:
                 status += "; panels left out: " + "; ".join(f"{s} ({why})" for s, why in partial.items())
-        lines.append(f"| {name} | {status} | {spec.get('caption', '')} |")
+        lines.append(f"| {name} | {status} | {plan.caption(config, name)} |")
     lines += ["", "## Targets", ""]
     lines += [f"- {name}: {describe_source(spec)}" for name, spec in config["targets"].items()]
     if len(inversions):
