@@ -213,7 +213,7 @@ class SweepResult:
 def sweep(forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...]) -> list[SweepResult]:
     """Solve each problem once per learning-rate candidate of `descent`, all in one batch, and
     keep the candidate with the lowest final m_g. Each problem's `lr` schedule is the shape (its
-    start is multiplied by each candidate, e.g. Linear(1, 0) for a decay to 0).
+    start is multiplied by each candidate, e.g. Linear(1, 0) for a decay toward 0).
 
     A candidate that diverges is dropped and reported in `candidates`; a problem whose every
     candidate diverged gets lr NaN and input None instead of an error.
