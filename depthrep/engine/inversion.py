@@ -44,7 +44,8 @@ class Problem:
     target: the embedding O(a) without a batch dimension.
     lr: learning-rate schedule (see the module docstring for its unit).
     blur: sigma schedule of the 3x3 Gaussian blur after each step (eq. 5); None for eq. 4.
-    seed: draws the initial input a_0 ~ N(init_mean, init_std).
+    seed: draws the initial input a_0 ~ N(init_mean, init_std) (the experiments give the
+        seed of the INITIAL_INPUT stream at the run's seed s: depthrep.seeds).
     reference: the target input a, when known, to report m_i = ||a_g - a||.
     """
 
