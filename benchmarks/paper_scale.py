@@ -51,7 +51,7 @@ def resnet_inversion(config: dict, device: torch.device, iterations: int) -> Non
     embedded = embed_target(model, image, config["shift_std"], config["seed"], device)
     results = []
     for attempt in (1, 2):
-        (rows, _, inputs), seconds = timed(invert_layer, model, "conv5", embedded, descent, "blur", device)
+        (rows, _, inputs), seconds = timed(invert_layer, model, "conv5", embedded, descent, "blur", device, seed=config["seed"])
         results.append(inputs)
         row = rows[0]
         print(

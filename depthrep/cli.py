@@ -10,7 +10,7 @@ import logging
 import math
 import sys
 
-from . import engine, images
+from . import engine, images, seeds
 from .engine import Descent, Linear
 from .experiments.layer_inversion import embed_target
 from .models import LAYER_NAMES, RESNET_NAMES
@@ -36,7 +36,12 @@ def parser() -> argparse.ArgumentParser:
     invert.add_argument("--loss-scale", type=float, default=Descent.loss_scale)
     invert.add_argument("--step", choices=["normalised", "raw"], default=Descent.step, help="see depthrep.engine.inversion")
     invert.add_argument("--shift-std", type=float, default=0.05, help="std of the shift a' = a + N(0, std)")
-    invert.add_argument("--seed", type=int, default=0)
+    invert.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="a config's seed: the model init, a_0 and the shift a' each from its own stream (as the pipeline's run seed 0)",
+    )
     invert.add_argument("--device", default="auto")
     invert.add_argument("--progress", type=int, default=6, help="about this many progress lines (log-spaced iterations)")
     invert.add_argument("--out", help="write a_g as a PNG here")
@@ -54,12 +59,16 @@ def invert(args: argparse.Namespace) -> dict:
         loss_scale=args.loss_scale,
         step=args.step,
         lr_candidates=args.lr,
-        seeds=(args.seed,),
+        seeds=(0,),  # the run seed s; a_0 is drawn from (seed, INITIAL_INPUT, s)
         trajectory_points=args.progress,  # the engine logs progress at the recorded iterations
     )
     blur = Linear(*args.blur) if args.blur else None
     problem = engine.Problem(
-        target=embedded["embeddings"][args.layer].to(device), lr=descent.lr_schedule, blur=blur, seed=args.seed, reference=image
+        target=embedded["embeddings"][args.layer].to(device),
+        lr=descent.lr_schedule,
+        blur=blur,
+        seed=seeds.stream_seed(args.seed, seeds.INITIAL_INPUT, descent.seeds[0]),
+        reference=image,
     )
     log.info(
         "inverting %s of %s (%s weights) for %s at %dx%d on %s: %d iterations, learning rates %s, %s",

@@ -11,6 +11,7 @@ import pytest
 import torch
 from cifar_files import make_cifar
 
+from depthrep import seeds
 from depthrep.experiments import cifar, sec7_gaps
 from depthrep.models import classifiers
 from depthrep.plotting import sec7 as plots
@@ -81,6 +82,10 @@ def test_classifier_init_is_seeded_and_bad_specs_are_refused():
     same = [classifiers.build(spec, SHAPE, 3, seed=s).state_dict() for s in (0, 0, 1)]
     assert all(torch.equal(same[0][k], same[1][k]) for k in same[0])
     assert not torch.equal(same[0]["0.weight"], same[2]["0.weight"])
+    with torch.random.fork_rng(devices=[]):  # drawn from the MODEL_INIT stream, not the seed itself
+        torch.manual_seed(seeds.stream_seed(0, seeds.MODEL_INIT))
+        first = torch.nn.Conv2d(3, 4, 3, padding=1)
+    assert torch.equal(same[0]["0.weight"], first.weight) and torch.equal(same[0]["0.bias"], first.bias)
     assert classifiers.hidden_sizes(spec, SHAPE) == [4 * 16 * 16, 8 * 8 * 8]
     with pytest.raises(ValueError, match="kind must be 'mlp' or 'conv'"):
         classifiers.build({"kind": "vit"}, SHAPE, 3)

@@ -29,10 +29,12 @@ def resnet_problem_set(dtype):
     return forward, problems, image
 
 
-@pytest.mark.parametrize("dtype, iterations, tolerance", [(torch.float64, 15, 1e-10), (torch.float32, 2, 1e-4)])
+@pytest.mark.parametrize("dtype, iterations, tolerance", [(torch.float64, 15, 1e-10), (torch.float32, 1, 1e-4)])
 def test_a_problem_solved_in_a_batch_equals_it_solved_alone(dtype, iterations, tolerance):
-    # float32 is checked over few steps only: the sign of the L1 gradient turns rounding
-    # differences between batch sizes into different steps as iterations go on.
+    # float32 is checked over one step only: the gradient's discrete choices (the sign of the
+    # L1 loss, ReLU masks, max-pool winners) turn rounding differences between batch sizes
+    # into different steps; here problem 1's second step already differs (inputs 2e-7 apart
+    # give gradients 0.07 apart at about a hundred pixels). float64 checks the longer run.
     forward, problems, image = resnet_problem_set(dtype)
     descent, shape = Descent(iterations=iterations, trajectory_points=2), tuple(image.shape)
     batched = engine.invert(forward, problems, descent, shape)

@@ -13,7 +13,7 @@ import pytest
 import torch
 from PIL import Image
 
-from depthrep.engine import Descent
+from depthrep.engine import Descent, inversion
 from depthrep.experiments import exact_inversion
 from depthrep.experiments import mlp_sweeps as mlp_experiments
 from depthrep.experiments.mlp_sweeps import final_rows
@@ -78,6 +78,58 @@ def test_exact_inversion_recovers_the_input_in_float64_and_float32_does_much_wor
     cond = table[table.quantity == "condition_number"].value.tolist()
     assert len(cond) == 3 and cond[0] > 1 and cond[-1] > cond[0]
     assert data.images["noisy"].shape == SHAPE
+
+
+def corr(x: torch.Tensor, y: torch.Tensor) -> float:
+    return torch.corrcoef(torch.stack([x.flatten().double(), y.flatten().double()]))[0, 1].item()
+
+
+def spied_starts(monkeypatch) -> list:
+    """Every a_0 the engine draws (with its problems' seeds) while the test runs."""
+    captured, original = [], inversion.initial_inputs
+
+    def spy(problems, descent, shape, dtype):
+        x = original(problems, descent, shape, dtype)
+        captured.append((x.clone(), [p.seed for p in problems]))
+        return x
+
+    monkeypatch.setattr(inversion, "initial_inputs", spy)
+    return captured
+
+
+def test_the_model_a0_and_the_shift_of_an_mlp_figure_are_independent_draws(monkeypatch):
+    shape, size = (3, 24, 24), 1728
+    image = torch.rand(shape, generator=torch.Generator().manual_seed(1))
+    model = mlp(shape, [size], seed=0)
+    starts = spied_starts(monkeypatch)
+    mlp_experiments.invert(model, image, Descent(iterations=1, loss_scale=0.35, trajectory_points=2), shift_std=0.05, seed=0)
+    ((x, problem_seeds),) = starts
+    start = (x[0] - 0.7) / 0.05
+    shift = (mlp_experiments.shifted_input(image, 0.05, 0) - image) / 0.05
+    assert abs(corr(start, shift)) < 0.12  # were one draw (corr 1.0); spread of corr: 0.024
+    # The first layer's Kaiming-uniform weights, mapped back to uniforms in [0, 1), against the
+    # uniforms of a_0's generator: they were the same numbers (corr 1.0).
+    bound = 1 / size**0.5
+    uniforms = (model[1].weight.detach().flatten()[: 4 * size] + bound) / (2 * bound)
+    a0_uniforms = torch.rand(4 * size, generator=torch.Generator().manual_seed(problem_seeds[0]))
+    assert abs(corr(uniforms, a0_uniforms)) < 0.06  # spread: 0.012
+
+
+def test_fig_s2_output_noise_is_independent_of_a0_and_the_shift(monkeypatch):
+    shape, size = (3, 16, 16), 768
+    image = torch.rand(shape, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    starts = spied_starts(monkeypatch)
+    descent = Descent(iterations=1, loss_scale=0.35, lr_candidates=(0.01,), trajectory_points=2)
+    data = exact_inversion.exact_inversion(image, layers=1, noise_std=1e-3, draws=2, cond_layers=1, descent=descent, seed=0)
+    model = mlp(shape, [size], dtype=torch.float64, seed=0)  # the inverted model (a prefix of one seeded model)
+    with torch.no_grad():
+        noise = (model(data.images["noisy"][None]) - model(image[None]))[0] / 1e-3  # draw 0 of N(0, 1)
+    assert noise.std().item() == pytest.approx(1, rel=0.15)
+    shift = (data.images["shifted"] - image) / 0.05
+    start = (starts[0][0][0] - 0.7) / 0.05
+    for other in (shift, start):
+        assert abs(corr(noise, other)) < 0.2  # all three were one draw (corr 1.0); spread of corr: 0.036
+    assert abs(corr(shift, start)) < 0.2
 
 
 def test_exact_inversion_inverts_a_batch_of_outputs_and_refuses_what_it_cannot_invert(image):

@@ -10,7 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 import torch
+import torchvision
+from torch import nn
 
+from depthrep import seeds
 from depthrep.files import sha256
 from depthrep.models import LAYER_NAMES, RESNET_NAMES, mlp, resnet, weights
 
@@ -52,6 +55,22 @@ def test_untrained_weights_are_seeded(resnet18):
     other = resnet.load_resnet("resnet18", "untrained", seed=1)
     assert torch.equal(same.conv1.weight, resnet18.conv1.weight)
     assert not torch.equal(other.conv1.weight, resnet18.conv1.weight)
+
+
+def test_untrained_init_is_drawn_from_the_model_init_stream(resnet18):
+    """Not from the config's seed itself, which a_0 and the shift once shared."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seeds.stream_seed(0, seeds.MODEL_INIT))
+        expected = torchvision.models.resnet18(weights=None)
+        torch.manual_seed(seeds.stream_seed(0, seeds.MODEL_INIT))
+        first = nn.Linear(48, 10)
+        torch.manual_seed(0)
+        plain = torchvision.models.resnet18(weights=None)
+    assert torch.equal(resnet18.conv1.weight, expected.conv1.weight)
+    assert torch.equal(resnet18.fc.weight, expected.fc.weight)
+    assert not torch.equal(resnet18.conv1.weight, plain.conv1.weight)
+    model = mlp.mlp((3, 4, 4), [10, 20], seed=0)
+    assert torch.equal(model[1].weight, first.weight) and torch.equal(model[1].bias, first.bias)
 
 
 def test_models_are_frozen_and_in_eval_mode(resnet18):

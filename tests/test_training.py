@@ -8,8 +8,9 @@ import dataclasses
 import pytest
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Dataset
 
+from depthrep import seeds
 from depthrep.experiments import noise_labels as noise_data
 from depthrep.experiments.noise_labels import NoiseImages, NoiseSettings
 from depthrep.models import resnet, weights
@@ -53,14 +54,46 @@ def test_noise_statistics_and_label_range():
         data.image(300)
 
 
+class Indices(Dataset):
+    """(index, index): the order a loader visits the examples in."""
+
+    def __len__(self):
+        return 10
+
+    def __getitem__(self, index):
+        return index, index
+
+
+def epoch_order(settings: TrainSettings, epoch: int, workers: int = 0) -> list[list[int]]:
+    return [y.tolist() for _, y in training.epoch_loader(Indices(), settings, epoch, CPU, workers)]
+
+
 def test_each_epoch_has_its_own_seeded_order():
     settings = TrainSettings(epochs=2, batch_size=4, seed=0)
-    first = training.epoch_batches(10, settings, 1)
-    assert first == training.epoch_batches(10, settings, 1)
+    first = epoch_order(settings, 1)
+    assert first == epoch_order(settings, 1)
     assert [len(b) for b in first] == [4, 4, 2] and sorted(sum(first, [])) == list(range(10))
-    assert first != training.epoch_batches(10, settings, 2)
-    assert first != training.epoch_batches(10, dataclasses.replace(settings, seed=1), 1)
-    assert training.epoch_batches(10, dataclasses.replace(settings, shuffle=False), 1) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert first != epoch_order(settings, 2)
+    assert first != epoch_order(dataclasses.replace(settings, seed=1), 1)
+    assert epoch_order(dataclasses.replace(settings, shuffle=False), 1) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    # DataLoader's own shuffle, its generator seeded from (seed, DATA_ORDER, epoch): the worker
+    # base seed is drawn first, then the permutation.
+    expected = torch.Generator().manual_seed(seeds.stream_seed(0, seeds.DATA_ORDER, 1))
+    torch.empty((), dtype=torch.int64).random_(generator=expected)
+    assert sum(first, []) == torch.randperm(10, generator=expected).tolist()
+
+
+def test_the_order_does_not_depend_on_the_workers_or_on_the_global_rng():
+    settings = TrainSettings(epochs=1, batch_size=4, seed=3)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        alone = epoch_order(settings, 1)
+        state = torch.get_rng_state()
+        torch.manual_seed(1)
+        assert epoch_order(settings, 1, workers=2) == alone
+        torch.set_rng_state(state)
+        epoch_order(settings, 1)
+        assert torch.equal(torch.get_rng_state(), state)  # the loader drew nothing from the global RNG
 
 
 def tiny_model(seed: int = 0) -> nn.Module:

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 import yaml
 from PIL import Image
-
 from workflow import TINY, copy_run, copy_workflow, edit_preset, planned_jobs, snakemake
 
 
@@ -28,7 +27,10 @@ def test_dry_run_of_a_preset_plans_the_whole_dag(tmp_path, preset):
 def test_a_figure_the_preset_cannot_make_is_refused_with_the_reason(tmp_path):
     result = snakemake(copy_workflow(tmp_path), "--dry-run", "fig1", *TINY, check=False)
     assert result.returncode != 0
-    assert "figure fig1 cannot be made with this preset: needs imagenet weights: ImageNet weights cannot be downloaded offline" in result.stderr
+    assert (
+        "figure fig1 cannot be made with this preset: needs imagenet weights: ImageNet weights cannot be downloaded offline"
+        in result.stderr
+    )
 
 
 def test_a_config_error_stops_the_dry_run_naming_the_setting(tmp_path):
@@ -111,7 +113,10 @@ def recorded_config(run, dest):
     """The README's "rerun from a record": the config recorded in provenance.json, as a file."""
     out = subprocess.run(
         [sys.executable, "-m", "depthrep.pipeline.provenance", "config", "results/provenance.json"],
-        cwd=run, capture_output=True, text=True, check=True,
+        cwd=run,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     dest.write_text(out)
     return dest
@@ -141,8 +146,9 @@ def test_rerunning_from_the_record_remakes_identical_results(tiny_run, tmp_path)
     snakemake(run, "--configfile", str(record))
     for path in remade:
         assert (run / path).exists(), path
-    compare = subprocess.run([sys.executable, "-m", "depthrep.pipeline.compare", str(archived), str(run / "results")],
-                             capture_output=True, text=True)
+    compare = subprocess.run(
+        [sys.executable, "-m", "depthrep.pipeline.compare", str(archived), str(run / "results")], capture_output=True, text=True
+    )
     assert compare.returncode == 0 and compare.stdout.splitlines()[-1] == "identical within tolerance", compare.stdout[-3000:]
     for table in sorted((archived / "tables").glob("*.csv")):
         assert (run / "results/tables" / table.name).read_bytes() == table.read_bytes(), table.name
@@ -157,4 +163,3 @@ def test_report_holds_every_figure_and_table_and_refuses_another_config(tiny_run
     assert "Untrained ResNet50 Conv2, m_g and m_i against 60 iterations" in html  # fig4's caption, as the preset ran it
     refused = snakemake(run, "--report", "other.html", "--configfile", "presets/cpu.yaml", check=False)
     assert refused.returncode != 0 and "made with preset 'tiny'" in refused.stderr and not (run / "other.html").exists()
-

@@ -82,7 +82,11 @@ def test_changing_the_noise_model_retrains_it_without_a_manual_step_and_reruns_o
     # the model, its embedding of the Tesla coil, fig10's and figS4's noise inversions (Conv1 and
     # Conv5 in the tiny preset), those two figures and figS5's kernels; no MLP figure, no target
     assert {k: v for k, v in jobs.items() if k not in ("summary", "provenance", "inversion_tables", "all")} == {
-        "train_noise_classifier": 1, "embed_target": 1, "invert": 4, "resnet_figure": 2, "kernels_figure": 1,
+        "train_noise_classifier": 1,
+        "embed_target": 1,
+        "invert": 4,
+        "resnet_figure": 2,
+        "kernels_figure": 1,
     }
     snakemake(run, "results/models/noise_resnet50.pt", *TINY)  # no "delete it to start over"
     history = pd.read_csv(run / "results/tables/noise_training_resnet50.csv")

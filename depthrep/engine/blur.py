@@ -2,7 +2,7 @@
 
 Written here rather than taken from torchvision: torchvision's gaussian_blur takes one sigma
 for the whole batch, while every problem of a batch has its own sigma schedule. The kernel
-and the reflect padding are torchvision's (tests/test_engine.py checks them against it).
+and the reflect padding are torchvision's (tests/test_author_loop.py checks the blur against it).
 """
 
 from __future__ import annotations

@@ -27,10 +27,12 @@ class Descent:
     init_mean/std      a_0 ~ N(init_mean, init_std) (paper: 0.7, 1/20)
     step               "normalised": a learning rate is the mean per-pixel step of the first
                        iteration; "raw": the paper's plain epsilon (see depthrep.engine.inversion)
-    lr_schedule        the learning rate's shape, multiplied by each candidate
+    lr_schedule        the learning rate's shape, multiplied by each candidate (a schedules.Linear:
+                       the author's interpolation, which stops one step short of its end)
     lr_candidates      the line search's candidates; the lowest final m_g is kept
     blur_sigma         sigma of eq. 5's 3x3 Gaussian blur (used by the blur update rule only)
-    seeds              one inversion per seed (initial input)
+    seeds              one inversion per run seed s (its a_0 from (config seed, INITIAL_INPUT, s):
+                       depthrep.seeds)
     trajectory_points  about this many log-spaced iterations are recorded
     max_batch          cap on the problems solved in one forward (memory); results do not depend on it
     """

@@ -44,7 +44,8 @@ class Problem:
     target: the embedding O(a) without a batch dimension.
     lr: learning-rate schedule (see the module docstring for its unit).
     blur: sigma schedule of the 3x3 Gaussian blur after each step (eq. 5); None for eq. 4.
-    seed: draws the initial input a_0 ~ N(init_mean, init_std).
+    seed: draws the initial input a_0 ~ N(init_mean, init_std) (the experiments give the
+        seed of the INITIAL_INPUT stream at the run's seed s: depthrep.seeds).
     reference: the target input a, when known, to report m_i = ||a_g - a||.
     """
 
@@ -218,7 +219,7 @@ class SweepResult:
 def sweep(forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...]) -> list[SweepResult]:
     """Solve each problem once per learning-rate candidate of `descent`, all in one batch, and
     keep the candidate with the lowest final m_g. Each problem's `lr` schedule is the shape (its
-    start is multiplied by each candidate, e.g. Linear(1, 0) for a decay to 0).
+    start is multiplied by each candidate, e.g. Linear(1, 0) for a decay toward 0).
 
     A candidate has failed when it diverged (NaN or inf) or when its final m_g is larger than
     its m_g at the start: it is dropped and reported in `candidates` (diverged True, with the

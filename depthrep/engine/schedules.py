@@ -9,10 +9,16 @@ import torch
 
 @dataclass(frozen=True)
 class Linear:
-    """A value moving linearly from `start` (first iteration) to `end` (last iteration).
+    """A value moving linearly from `start` (first iteration) toward `end`, by the author's formula.
 
     The paper decays the learning rate "linearly from some constant c to 0"; the author's
     code interpolates the blur sigma from 2.4 to 0.4. start == end is a constant.
+
+    Iteration i of N takes start * (N - i) / N + end * i / N, i = 0 .. N - 1: the expression
+    of the author's `octave` (resnet_representations.py, the gradient step and the blur of its
+    loop), which stops one step short of `end` (the last value is start + (end - start) (N - 1) / N).
+    A schedule that reached `end` at the last iteration would part from the author's iterates
+    at the second one (tests/test_author_loop.py).
     """
 
     start: float
@@ -35,10 +41,13 @@ class Linear:
         return Linear(self.start * factor, self.end * factor)
 
     def values(self, iterations: int) -> torch.Tensor:
-        """The value at each of `iterations` steps, float64 on the CPU."""
-        if iterations == 1:
-            return torch.tensor([self.start], dtype=torch.float64)
-        return torch.linspace(self.start, self.end, iterations, dtype=torch.float64)
+        """The value at each of `iterations` steps, float64 on the CPU.
+
+        Computed in Python floats with the author's expression, operation for operation, so
+        the values are his to the last bit.
+        """
+        n, start, end = int(iterations), self.start, self.end
+        return torch.tensor([start * (n - i) / n + end * i / n for i in range(n)], dtype=torch.float64)
 
 
 def log_spaced(iterations: int, points: int) -> list[int]:

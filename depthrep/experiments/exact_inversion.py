@@ -17,6 +17,7 @@ from torch import nn
 
 from ..engine import Descent, metrics
 from ..models.mlp import mlp
+from ..seeds import OUTPUT_NOISE, generator
 from .mlp_sweeps import FigureData, final_rows, invert, shifted_input
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,9 @@ def exact_inversion(
       condition_number       2-norm condition number of W_k ... W_1, k = 1..cond_layers
       gd_m_g, gd_m_i, gd_lr  a short gradient descent (descent.iterations, float64 metrics)
     The models of each depth are prefixes of one seeded model, so the first `layers` of the
-    condition-number model are the inverted model. Images: "target", "shifted", "noisy"
+    condition-number model are the inverted model. The model, the shift, the output noise and
+    a_0 are independent draws (the MODEL_INIT, SHIFT, OUTPUT_NOISE and INITIAL_INPUT streams
+    of `seed`, depthrep.seeds). Images: "target", "shifted", "noisy"
     (a'' of draw 0), "float32" (the float32 recovery) and "gradient_descent" (a_g).
     """
     if int(layers) < 1 or int(cond_layers) < 1 or int(draws) < 1:
@@ -111,8 +114,7 @@ def exact_inversion(
         add("shift_distance", metrics.distance(shifted[None], a[None]).item())
         add("m_s", metrics.distance(model(shifted[None]), output).item())
 
-        generator = torch.Generator().manual_seed(int(seed))
-        noise = torch.randn((int(draws), output.shape[1]), generator=generator, dtype=torch.float64).to(device)
+        noise = torch.randn((int(draws), output.shape[1]), generator=generator(seed, OUTPUT_NOISE), dtype=torch.float64).to(device)
         noisy = invert_exactly(model, output + noise_std * noise)
         for draw, (d_in, d_out) in enumerate(
             zip(metrics.distance(noisy, flat), metrics.distance(model(noisy), output.expand_as(noisy)), strict=False)

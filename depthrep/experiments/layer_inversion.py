@@ -1,6 +1,10 @@
 """The ResNet experiments (Fig 1-5, 10, S1, S3, S4): a target's embedding at every cut with its
 shifted reference (eq. 7, 8), and the inversion of one cut for every seed and learning-rate
-candidate of a run, solved as one batch by the engine."""
+candidate of a run, solved as one batch by the engine.
+
+Both take the config's seed: the shift a' - a is drawn from its SHIFT stream, each inversion's
+a_0 from its INITIAL_INPUT stream at the run's seed s (depthrep.seeds), so they are
+independent draws."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from torch import nn
 from .. import engine
 from ..engine import Descent, metrics
 from ..models.resnet import CUTS, SingleCut, cut
+from ..seeds import INITIAL_INPUT, SHIFT, stream_seed
 
 UPDATES = ("plain", "blur")  # eq. 4, eq. 5
 
@@ -19,12 +24,13 @@ UPDATES = ("plain", "blur")  # eq. 4, eq. 5
 def embed_target(model: nn.Module, image: torch.Tensor, shift_std: float, seed: int, device: torch.device) -> dict:
     """Everything the inversions and figures need to know about one target under one model.
 
-    Returns the image a, the shifted input a' = a + N(0, shift_std), the embedding O(a) at
-    each cut, m_s = ||O(a') - O(a)|| per cut and shift_distance = ||a' - a||.
+    Returns the image a, the shifted input a' = a + N(0, shift_std) (drawn from the SHIFT
+    stream of the config's `seed`), the embedding O(a) at each cut, m_s = ||O(a') - O(a)|| per
+    cut and shift_distance = ||a' - a||.
     """
     layers = list(CUTS)
     body = cut(model, layers).to(device)
-    shifted = metrics.shifted(image, shift_std, seed)
+    shifted = metrics.shifted(image, shift_std, stream_seed(seed, SHIFT))
     both = torch.stack([image, shifted]).to(device)
     outputs = body(both)
     return {
@@ -43,10 +49,13 @@ def invert_layer(
     descent: Descent,
     update: str,
     device: torch.device,
+    *,
+    seed: int,
 ) -> tuple[list[dict], pd.DataFrame, dict[int, torch.Tensor]]:
-    """Invert `embedded` (from embed_target) at `layer` for every seed of `descent`.
+    """Invert `embedded` (from embed_target) at `layer` for every seed s of `descent`.
 
     update: "plain" (eq. 4) or "blur" (eq. 5, with descent.blur_sigma).
+    seed: the config's seed; the a_0 of seed s is drawn from its INITIAL_INPUT stream at s.
     Returns one row per seed (lr chosen, m_g, m_s, m_i, shift_distance, candidates that
     diverged), the trajectory of each seed's chosen candidate, and a_g per seed (missing
     where every candidate diverged).
@@ -57,14 +66,17 @@ def invert_layer(
     image = embedded["image"]
     target = embedded["embeddings"][layer].to(device)
     blur = descent.blur_sigma if update == "blur" else None
-    problems = [engine.Problem(target=target, lr=descent.lr_schedule, blur=blur, seed=seed, reference=image) for seed in descent.seeds]
+    problems = [
+        engine.Problem(target=target, lr=descent.lr_schedule, blur=blur, seed=stream_seed(seed, INITIAL_INPUT, s), reference=image)
+        for s in descent.seeds
+    ]
     outcomes = engine.sweep(forward, problems, descent, tuple(image.shape))
     rows, trajectories, inputs = [], [], {}
-    for seed, outcome in zip(descent.seeds, outcomes, strict=False):
+    for s, outcome in zip(descent.seeds, outcomes, strict=True):
         diverged = outcome.candidates.lr[outcome.candidates.diverged].tolist()
         rows.append(
             {
-                "seed": seed,
+                "seed": s,
                 "iterations": descent.iterations,
                 "lr": outcome.lr,
                 "m_g": outcome.m_g,
@@ -76,8 +88,8 @@ def invert_layer(
             }
         )
         if not outcome.all_diverged:
-            inputs[seed] = outcome.input
-            trajectories.append(outcome.trajectory.assign(seed=seed))
+            inputs[s] = outcome.input
+            trajectories.append(outcome.trajectory.assign(seed=s))
     trajectory = pd.concat(trajectories, ignore_index=True) if trajectories else _empty_trajectory()
     return rows, trajectory, inputs
 

@@ -2,10 +2,11 @@
 inverted by plain gradient descent (eq. 4, no blur) from the last layer's output.
 
 Every experiment builds its models with depthrep.models.mlp (biases, PyTorch's default init
-drawn from `seed`), takes the target embedding O(a) at the last layer and solves it with the
-engine's learning-rate sweep (the paper's line search, keeping the lowest final m_g) from one
-initial input (the descent's first seed). The shifted reference a' = a + N(0, shift_std)
-gives m_s for each model.
+drawn from the config's `seed`), takes the target embedding O(a) at the last layer and solves
+it with the engine's learning-rate sweep (the paper's line search, keeping the lowest final
+m_g) from one initial input (the descent's first seed s). The shifted reference
+a' = a + N(0, shift_std) gives m_s for each model. Model, a_0 and a' are independent draws:
+the MODEL_INIT, INITIAL_INPUT (at s) and SHIFT streams of `seed` (depthrep.seeds).
 
 Width and depth tables are long: one row per model, budget and logged iteration; the row with
 iteration == iterations holds the final a_g's distances, so the same table gives the figure's
@@ -26,6 +27,7 @@ from .. import engine
 from ..engine import Descent, metrics
 from ..models import freeze
 from ..models.mlp import mlp
+from ..seeds import INITIAL_INPUT, SHIFT, stream_seed
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +41,9 @@ class FigureData:
 
 
 def shifted_input(image: torch.Tensor, shift_std: float, seed: int) -> torch.Tensor:
-    """The reference a' = a + N(0, shift_std), the same draw for every model of a figure."""
-    return metrics.shifted(image, shift_std, seed)
+    """The reference a' = a + N(0, shift_std) from the SHIFT stream of the config's `seed`,
+    the same draw for every model of a figure."""
+    return metrics.shifted(image, shift_std, stream_seed(seed, SHIFT))
 
 
 def _dtype(model: nn.Module) -> torch.dtype:
@@ -48,7 +51,8 @@ def _dtype(model: nn.Module) -> torch.dtype:
 
 
 def invert(model: nn.Module, image: torch.Tensor, descent: Descent, shift_std: float, seed: int, device: torch.device | str = "cpu"):
-    """Invert the last layer's output O(a) of `model` for the image a by the learning-rate sweep.
+    """Invert the last layer's output O(a) of `model` for the image a by the learning-rate sweep,
+    from the a_0 of the descent's first seed (`seed` is the config's).
 
     Returns the trajectory table (iteration, loss, m_g, m_i, with iterations, lr, m_s,
     shift_distance, good = m_g < m_s and diverged_lrs on every row) and a_g on the CPU (None when every
@@ -59,7 +63,8 @@ def invert(model: nn.Module, image: torch.Tensor, descent: Descent, shift_std: f
     shifted = shifted_input(image, shift_std, seed)
     with torch.no_grad():
         outputs = model(torch.stack([image, shifted]))
-    problem = engine.Problem(target=outputs[0], lr=descent.lr_schedule, seed=descent.seeds[0], reference=image)
+    start = stream_seed(seed, INITIAL_INPUT, descent.seeds[0])
+    problem = engine.Problem(target=outputs[0], lr=descent.lr_schedule, seed=start, reference=image)
     outcome = engine.sweep(model, [problem], descent, tuple(image.shape))[0]
     trajectory = outcome.trajectory
     if outcome.all_diverged:

@@ -22,7 +22,7 @@ from torch.utils.data import Dataset
 from ..models import UNTRAINED
 from ..models.resnet import load_resnet
 from ..models.weights import save_checkpoint
-from ..seeds import NOISE_IMAGES, NOISE_LABELS, derived_seed
+from ..seeds import NOISE_IMAGES, NOISE_LABELS, generator
 from ..training.fit import TrainSettings, check_settings, fit
 from ..training.history import final_train_accuracy
 
@@ -57,8 +57,7 @@ class NoiseImages(Dataset):
 
     def __init__(self, settings: NoiseSettings):
         self.settings = settings
-        generator = torch.Generator().manual_seed(derived_seed(settings.seed, NOISE_LABELS))
-        self.labels = torch.randint(settings.classes, (settings.images,), generator=generator)
+        self.labels = torch.randint(settings.classes, (settings.images,), generator=generator(settings.seed, NOISE_LABELS))
 
     def __len__(self) -> int:
         return self.settings.images
@@ -67,8 +66,7 @@ class NoiseImages(Dataset):
         s = self.settings
         if not 0 <= index < s.images:
             raise IndexError(f"noise image {index} out of range 0..{s.images - 1}")
-        generator = torch.Generator().manual_seed(derived_seed(s.seed, NOISE_IMAGES, index))
-        return s.mean + s.std * torch.randn(3, s.image_size, s.image_size, generator=generator)
+        return s.mean + s.std * torch.randn(3, s.image_size, s.image_size, generator=generator(s.seed, NOISE_IMAGES, index))
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
         return self.image(index), int(self.labels[index])

@@ -25,6 +25,8 @@ import math
 import torch
 from torch import nn
 
+from ..seeds import MODEL_INIT, stream_seed
+
 ARCHITECTURES = {
     "mlp_standard": {"kind": "mlp", "widths": [1024, 512, 256]},
     "mlp_inverted": {"kind": "mlp", "widths": [3072, 4096, 5120]},
@@ -60,11 +62,12 @@ def hidden_sizes(spec: dict, input_shape: tuple[int, int, int]) -> list[int]:
 
 
 def build(spec: dict, input_shape: tuple[int, int, int], classes: int, seed: int = 0) -> nn.Module:
-    """A trainable classifier (training mode), PyTorch's default init drawn from `seed`."""
+    """A trainable classifier (training mode), PyTorch's default init drawn from the MODEL_INIT
+    stream of the config's `seed` (depthrep.seeds)."""
     sizes = hidden_sizes(spec, input_shape)
     layers: list[nn.Module] = []
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        torch.manual_seed(stream_seed(seed, MODEL_INIT))
         if spec["kind"] == "mlp":
             layers.append(nn.Flatten())
             for fan_in, width in zip([math.prod(input_shape)] + sizes, sizes, strict=False):

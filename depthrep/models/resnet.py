@@ -18,6 +18,7 @@ from torch import nn
 from torchvision import models
 from torchvision.models.feature_extraction import create_feature_extractor
 
+from ..seeds import MODEL_INIT, stream_seed
 from . import LAYER_NAMES, RESNET_NAMES, UNTRAINED, freeze
 from .weights import WeightsUnavailable, state_dict
 
@@ -39,12 +40,13 @@ def _check_layers(layers) -> None:
 def load_resnet(arch: str, weights: str | Path = UNTRAINED, seed: int = 0) -> nn.Module:
     """A frozen ResNet.
 
-    weights: "untrained" (PyTorch's default init, drawn from `seed`), "imagenet"
+    weights: "untrained" (PyTorch's default init, drawn from the MODEL_INIT stream of the
+    config's `seed`, see depthrep.seeds), "imagenet"
     (torchvision's IMAGENET1K_V1) or the path of a checkpoint written by weights.save_checkpoint.
     """
     _check_arch(arch)
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        torch.manual_seed(stream_seed(seed, MODEL_INIT))
         model = getattr(models, arch)(weights=None)
     state = state_dict(arch, weights)
     if state is not None:

@@ -3,8 +3,10 @@
 Adam, cross-entropy, a fixed number of epochs. After every epoch the model, the optimizer and
 the history so far are written (atomically) to a checkpoint; calling `fit` again with the
 same settings resumes from the last finished epoch and ends with the same weights as an
-uninterrupted run. That holds because every random draw of an epoch (its data order, and
-the global RNG a model may use, e.g. for dropout) is seeded from (seed, epoch) alone.
+uninterrupted run. That holds because every random draw of an epoch is seeded from (seed,
+epoch) alone: its data order (DataLoader's shuffle, drawn from a generator of the DATA_ORDER
+stream) and the global RNG a model may use, e.g. for dropout (the EPOCH_RNG stream; see
+depthrep.seeds).
 
 The history has one row per epoch:
     epoch, loss, accuracy          running means over the epoch's batches (training mode),
@@ -28,7 +30,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from ..models.weights import load_tensors, save_tensors
-from ..seeds import DATA_ORDER, EPOCH_RNG, derived_seed
+from ..seeds import DATA_ORDER, EPOCH_RNG, generator, stream_seed
 
 log = logging.getLogger(__name__)
 
@@ -81,18 +83,22 @@ def check_settings(settings, what: str, numbers: dict[str, type], positive: tupl
             raise ValueError(f"{what} setting {name} must be true or false, got {getattr(settings, name)!r}")
 
 
-def epoch_batches(size: int, settings: TrainSettings, epoch: int) -> list[list[int]]:
-    """The index batches of one epoch: a permutation seeded by (seed, epoch), or the dataset order."""
-    if settings.shuffle:
-        generator = torch.Generator().manual_seed(derived_seed(settings.seed, DATA_ORDER, epoch))
-        order = torch.randperm(size, generator=generator)
-    else:
-        order = torch.arange(size)
-    return [chunk.tolist() for chunk in order.split(settings.batch_size)]
+def epoch_loader(data: Dataset, settings: TrainSettings, epoch: int, device: torch.device, workers: int = 0) -> DataLoader:
+    """The batches of one epoch: shuffled (settings.shuffle) or in the dataset's order.
 
-
-def _loader(data: Dataset, batches, device: torch.device, workers: int) -> DataLoader:
-    return DataLoader(data, batch_sampler=batches, num_workers=workers, pin_memory=device.type == "cuda")
+    The DataLoader's generator is seeded from (seed, DATA_ORDER, epoch) and is made afresh for
+    each epoch. The DataLoader first draws the worker processes' base seed from it, then its
+    sampler draws the permutation; both draws happen whatever the number of workers, so the
+    order depends on the seed and the epoch alone (and no draw touches the global RNG).
+    """
+    return DataLoader(
+        data,
+        batch_size=settings.batch_size,
+        shuffle=settings.shuffle,
+        generator=generator(settings.seed, DATA_ORDER, epoch),
+        num_workers=workers,
+        pin_memory=device.type == "cuda",
+    )
 
 
 @torch.no_grad()
@@ -101,8 +107,9 @@ def evaluate(model: nn.Module, data: Dataset, batch_size: int, device: torch.dev
     was_training = model.training
     model.eval()
     loss_sum, correct = 0.0, 0
-    batches = [list(range(i, min(i + batch_size, len(data)))) for i in range(0, len(data), batch_size)]
-    for x, y in _loader(data, batches, device, workers):
+    # A generator of its own for the workers' base seed: the pass draws nothing from the global RNG.
+    loader = DataLoader(data, batch_size=batch_size, num_workers=workers, pin_memory=device.type == "cuda", generator=torch.Generator())
+    for x, y in loader:
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         logits = model(x)
         loss_sum += nn.functional.cross_entropy(logits, y, reduction="sum").item()
@@ -113,9 +120,9 @@ def evaluate(model: nn.Module, data: Dataset, batch_size: int, device: torch.dev
 
 def _train_epoch(model, optimizer, data, settings, epoch, device, workers) -> dict:
     model.train()
-    batches = epoch_batches(len(data), settings, epoch)
+    batches = epoch_loader(data, settings, epoch, device, workers)
     loss_sum, correct, seen = 0.0, 0, 0
-    for b, (x, y) in enumerate(_loader(data, batches, device, workers), start=1):
+    for b, (x, y) in enumerate(batches, start=1):
         x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         logits = model(x)
         loss = nn.functional.cross_entropy(logits, y)
@@ -183,7 +190,7 @@ def fit(
     for epoch in range(len(history) + 1, settings.epochs + 1):
         start = time.perf_counter()
         with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(derived_seed(settings.seed, EPOCH_RNG, epoch))
+            torch.manual_seed(stream_seed(settings.seed, EPOCH_RNG, epoch))
             row = {"epoch": epoch, **_train_epoch(model, optimizer, train, settings, epoch, device, workers)}
         if settings.evaluate_train:
             row["train_loss"], row["train_accuracy"] = evaluate(model, train, settings.batch_size, device, workers)
