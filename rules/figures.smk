@@ -7,7 +7,7 @@ rule resnet_figure:
         results=lambda w: [job.result for job in figure_jobs(w)],
         trajectories=lambda w: [job.trajectory for job in figure_jobs(w)],
         inputs=lambda w: [job.inputs for job in figure_jobs(w)],
-        embeddings=lambda w: plan.figure_rows(config, w.figure),
+        targets=lambda w: plan.figure_rows(config, w.figure),
     output:
         png=report(
             paths.FIGURE_PNG,

@@ -1,10 +1,11 @@
-# The GPU jobs: one inversion per run, model, state, target, layer and update rule; the
-# engine solves every seed and learning-rate candidate of it in one batch.
+# The GPU jobs: one inversion per run, model, state, target, layer and update rule. A job embeds
+# its target at its layer (one forward of a and a' = a + N(0, shift_std)) and solves every seed
+# and learning-rate candidate in one batch.
 
 
 rule invert:
     input:
-        embeddings=paths.EMBEDDINGS,
+        target=paths.TARGET,
         weights=weights_input,
     output:
         result=paths.INVERSION_RESULT,
@@ -24,6 +25,7 @@ rule invert:
     params:
         code=code("invert.py"),
         descent=lambda w: config["runs"][w.run],
+        shift_std=config["shift_std"],
         seed=config["seed"],
         deterministic=config["deterministic"],
         device=config["device"],

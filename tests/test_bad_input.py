@@ -9,6 +9,7 @@ happen inside jobs run real jobs, each building at most one figure of the tiny p
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -21,17 +22,17 @@ from pathlib import Path
 
 import pytest
 import torch
-from workflow import copy_workflow, edit_preset, planned_jobs, snakemake
+from workflow import copy_run, copy_workflow, edit_preset, planned_jobs, snakemake
 
 from depthrep import engine, files
 from depthrep.engine import Descent, Linear
-from depthrep.files import read_json
 from depthrep.images import ImageError, load_image, save_image
 from depthrep.models import resnet, weights
 from depthrep.models.weights import load_tensors
 
 TINY = ("--configfile", "presets/tiny.yaml")
 FIG4_INVERSION = "results/inversions/long/resnet50/untrained/dalmatian/conv2_plain"
+FIG2_CONV1 = "results/inversions/fixed/resnet50/untrained/dalmatian/conv1_blur"
 
 
 # --- checkpoints (loaded with weights_only=True only) -----------------------------------
@@ -179,13 +180,15 @@ def test_an_inversion_whose_every_learning_rate_diverges_is_reported_not_raised(
     assert "every learning-rate candidate failed ([1e+39, 1e+40])" in caplog.text
 
 
-def test_a_job_whose_every_learning_rate_diverges_finishes_and_says_so(tmp_path):
-    workdir = copy_workflow(tmp_path / "w")
+def test_a_job_whose_every_learning_rate_diverges_finishes_and_says_so(tiny_run, tmp_path):
+    workdir = copy_run(tiny_run, tmp_path / "w")
     edit_preset(workdir / "presets/tiny.yaml", lambda p: p["runs"]["long"].update(lr_candidates=[1e39]))
     snakemake(workdir, "fig4", *TINY)  # raises, with snakemake's output, if the pipeline stopped
-    [row] = read_json(workdir / FIG4_INVERSION / "result.json")["rows"]
+    text = (workdir / FIG4_INVERSION / "result.json").read_text()
+    [row] = json.loads(text)["rows"]
     assert row["status"] == "all candidates diverged" and row["diverged_lrs"] == "1e+39"
-    assert load_tensors(workdir / FIG4_INVERSION / "a_g.pt") == {}
+    assert row["m_g"] is None and "NaN" not in text  # not a number: null, which every JSON reader takes
+    assert load_tensors(workdir / FIG4_INVERSION / "inputs.pt")["a_g"] == {}
     assert (workdir / "results/figures/fig4.png").stat().st_size > 0
 
 
@@ -296,11 +299,7 @@ def test_a_run_killed_halfway_continues_without_redoing_finished_jobs(tmp_path):
         run.wait()
     assert not (workdir / FIG4_INVERSION / "result.json").exists()
     finished = finished_files(workdir)
-    assert set(finished) == {
-        "results/targets/dalmatian.pt",
-        "results/targets/dalmatian.png",
-        "results/embeddings/resnet50/untrained/dalmatian.pt",
-    }
+    assert set(finished) == {"results/targets/dalmatian.pt", "results/targets/dalmatian.png"}
 
     # A kill leaves Snakemake's lock behind: the rerun says how to remove it.
     locked = snakemake(workdir, "fig4", *TINY, check=False)
@@ -314,6 +313,65 @@ def test_a_run_killed_halfway_continues_without_redoing_finished_jobs(tmp_path):
     assert_kept(
         workdir,
         finished,
-        new={f"{FIG4_INVERSION}/{name}" for name in ("result.json", "trajectory.csv", "a_g.pt")}
+        new={f"{FIG4_INVERSION}/{name}" for name in ("result.json", "trajectory.csv", "inputs.pt")}
         | {"results/figures/fig4.png", "results/figures/fig4.pdf"},
     )
+
+
+# --- broken records of finished jobs ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "record, break_it",
+    [
+        (f"{FIG2_CONV1}/result.json", lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])),
+        (f"{FIG2_CONV1}/inputs.pt", lambda path: path.write_bytes(path.read_bytes()[:100])),
+    ],
+    ids=["truncated result.json", "truncated tensor file"],
+)
+def test_a_broken_record_is_named_with_its_rule_and_the_next_run_redoes_that_job(tiny_run, tmp_path, record, break_it):
+    workdir = copy_run(tiny_run, tmp_path / "w")
+    break_it(workdir / record)
+    finished = finished_files(workdir)
+    failed = snakemake(workdir, "fig2", *TINY, "--forcerun", "resnet_figure", check=False)
+    assert failed.returncode != 0
+    log = (workdir / "results/logs/resnet_figure/fig2.log").read_text()
+    assert f"{record} " in log and "made by rule invert" in log and "Run snakemake again" in log
+    assert not (workdir / record).exists() and (workdir / f"{record}.corrupt").exists()  # moved aside, not lost
+    jobs = planned_jobs(workdir, "fig2", *TINY)
+    assert jobs == {"invert": 1, "resnet_figure": 1, "fig2": 1}  # that job and what reads it, nothing else
+    snakemake(workdir, "fig2", *TINY)
+    kept = {p: t for p, t in finished.items() if not p.startswith(FIG2_CONV1) and "figures/fig2" not in p}
+    assert {p: finished_files(workdir)[p] for p in kept} == kept  # every other finished result untouched
+
+
+def test_a_broken_noise_model_stops_fig_s5_instead_of_a_panel_saying_not_available(tiny_run, tmp_path):
+    workdir = copy_run(tiny_run, tmp_path / "w")
+    model = workdir / "results/models/noise_resnet50.pt"
+    model.write_bytes(model.read_bytes()[:1000])
+    failed = snakemake(workdir, "figS5", *TINY, "--forcerun", "kernels_figure", check=False)
+    assert failed.returncode != 0 and not (workdir / "results/figures/figS5.png").exists()
+    log = (workdir / "results/logs/kernels_figure/figS5.log").read_text()
+    assert "checkpoint results/models/noise_resnet50.pt is unreadable" in log and "made by rule train_noise_classifier" in log
+
+
+def test_a_full_disk_is_named_for_every_writer_torch_save_included(tmp_path):
+    """/dev/full answers every write with ENOSPC, as a full disk does: each writer's temporary
+    file is made a link to it."""
+    import pandas as pd
+
+    from depthrep.plotting.common import save_figure
+
+    writers = {
+        "table.csv": lambda path: files.write_csv(pd.DataFrame({"m_g": [1.0]}), path),
+        "record.json": lambda path: files.write_json({"m_g": 1.0}, path),
+        "summary.md": lambda path: files.write_text("# summary", path),
+        "inputs.pt": lambda path: weights.save_tensors({"a_g": torch.zeros(3, 8, 8)}, path),
+        "figure.png": lambda path: save_figure(__import__("matplotlib.pyplot").pyplot.figure(), path),
+    }
+    for name, write in writers.items():
+        target = tmp_path / name
+        (tmp_path / f".{name}.partial").symlink_to("/dev/full")
+        with pytest.raises(files.DiskFull, match=f"no space left to write {target} .*finished outputs are kept"):
+            write(target)
+        assert not target.exists() and not (tmp_path / f".{name}.partial").exists(), name

@@ -57,3 +57,10 @@ def test_every_learning_rate_diverging_exits_non_zero_with_nan_distances(capsys)
     assert cli.main([*SMALL, "--lr", "1e39"]) == 1  # inf in float32
     values = printed(capsys)
     assert math.isnan(values["lr"]) and math.isnan(values["m_g"]) and values["m_s"] > 0
+
+
+@pytest.mark.parametrize("lr", ["-0.1", "0", "nan", "inf"])
+def test_a_learning_rate_that_is_not_a_positive_number_is_refused(capsys, lr):
+    assert cli.main([*SMALL, "--lr", "0.1", lr]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("depthrep invert: error: lr_candidates must be a non-empty list of positive numbers")

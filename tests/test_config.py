@@ -54,7 +54,7 @@ CONFIG_ERRORS = {
     "unknown figure kind": (figure("fig6", kind="mlp"), "figures.fig6.kind: 'mlp' is not one of ['images', 'trajectory', 'mlp_widths'"),
     "noise state of another model": (
         figure("fig3", states=["noise"]),
-        "figures.fig3: the noise state exists for resnet50 only (noise_model.arch), not for ['resnet152', 'resnet18']",
+        "figures.fig3: the noise state exists for resnet50 only (noise_model.arch), not for ['resnet18']",
     ),
     "unknown mlp target": (figure("fig6", target="dog"), "figures.fig6.target: 'dog' is not defined under targets:"),
     "mlp run of several seeds": (

@@ -44,7 +44,7 @@ def test_a_config_error_stops_the_dry_run_naming_the_setting(tmp_path):
 
 def test_one_figure_schedules_only_its_own_jobs(tmp_path):
     jobs = planned_jobs(copy_workflow(tmp_path), "fig4", *TINY)
-    assert jobs == {"prepare_target": 1, "embed_target": 1, "invert": 1, "resnet_figure": 1, "fig4": 1}
+    assert jobs == {"prepare_target": 1, "invert": 1, "resnet_figure": 1, "fig4": 1}
 
 
 def test_tiny_run_makes_tables_with_the_paper_columns(tiny_run):
@@ -92,7 +92,7 @@ def test_a_run_setting_reruns_only_the_inversions_of_that_run(tiny_run, tmp_path
     edit_preset(run / "presets/tiny.yaml", lambda p: p["runs"]["long"].update(iterations=61))
     jobs = planned_jobs(run, *TINY)
     assert jobs["invert"] == 2  # Fig 4's and Fig 5's inversions, nothing of the fixed run
-    assert jobs["resnet_figure"] == 2 and "mlp_experiment" not in jobs and "embed_target" not in jobs
+    assert jobs["resnet_figure"] == 2 and "mlp_experiment" not in jobs and "train_noise_classifier" not in jobs
 
 
 def test_an_edit_of_the_library_reruns_what_its_code_decides(tiny_run, tmp_path):
@@ -100,7 +100,7 @@ def test_an_edit_of_the_library_reruns_what_its_code_decides(tiny_run, tmp_path)
     engine = run / "depthrep/engine/inversion.py"
     engine.write_text(engine.read_text() + "\n# an edit of the engine\n")
     jobs = planned_jobs(run, *TINY)
-    assert jobs["invert"] == 19 and jobs["mlp_experiment"] == 5  # every job that runs the engine
+    assert jobs["invert"] == 14 and jobs["mlp_experiment"] == 5  # every job that runs the engine
     assert "prepare_target" not in jobs and "train_noise_classifier" not in jobs  # they do not
     engine.write_text(engine.read_text().replace("\n# an edit of the engine\n", ""))
     assert planned_jobs(run, *TINY) == {}  # the edit undone: nothing to do

@@ -22,7 +22,7 @@ from torchvision import datasets
 
 from ..files import sha256
 from ..models import classifiers
-from ..training.fit import TrainSettings, fit
+from ..training.fit import TrainSettings, fit, remove_resume_file
 
 log = logging.getLogger(__name__)
 
@@ -148,4 +148,5 @@ def train_classifier(
     )
     identity = {"dataset": name, "architecture": architecture, "spec": spec, "limits": list(limits)}
     history = fit(model, train, settings, checkpoint, test=test, device=device, workers=workers, identity=identity)
+    remove_resume_file(checkpoint)
     return history.assign(dataset=name, architecture=architecture)

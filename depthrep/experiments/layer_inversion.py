@@ -21,14 +21,17 @@ UPDATES = ("plain", "blur")  # eq. 4, eq. 5
 
 
 @torch.no_grad()
-def embed_target(model: nn.Module, image: torch.Tensor, shift_std: float, seed: int, device: torch.device) -> dict:
-    """Everything the inversions and figures need to know about one target under one model.
+def embed_target(
+    model: nn.Module, image: torch.Tensor, shift_std: float, seed: int, device: torch.device, layers: list[str] | None = None
+) -> dict:
+    """Everything an inversion needs to know about one target under one model.
 
     Returns the image a, the shifted input a' = a + N(0, shift_std) (drawn from the SHIFT
-    stream of the config's `seed`), the embedding O(a) at each cut, m_s = ||O(a') - O(a)|| per
-    cut and shift_distance = ||a' - a||.
+    stream of the config's `seed`), the embedding O(a) at each of `layers` (default: every
+    cut; the forward stops at the deepest), m_s = ||O(a') - O(a)|| per layer and
+    shift_distance = ||a' - a||.
     """
-    layers = list(CUTS)
+    layers = list(layers or CUTS)
     body = cut(model, layers).to(device)
     shifted = metrics.shifted(image, shift_std, stream_seed(seed, SHIFT))
     both = torch.stack([image, shifted]).to(device)

@@ -23,7 +23,7 @@ from ..models import UNTRAINED
 from ..models.resnet import load_resnet
 from ..models.weights import save_checkpoint
 from ..seeds import NOISE_IMAGES, NOISE_LABELS, generator
-from ..training.fit import TrainSettings, check_settings, fit
+from ..training.fit import TrainSettings, check_settings, fit, remove_resume_file
 from ..training.history import final_train_accuracy
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,11 @@ def train_noise_model(
     device: torch.device | None = None,
     workers: int = 0,
 ) -> pd.DataFrame:
-    """Train the noise-label model, write it with models.save_checkpoint, return the history."""
+    """Train the noise-label model, write it with models.save_checkpoint, return the history.
+
+    checkpoint: the resume file (training.fit), removed once the model is written: it holds the
+    optimizer's state too (three times the model) and nothing a finished run needs.
+    """
     model = untrained_model(arch, data, settings.seed)
     identity = {"arch": arch, "data": dataclasses.asdict(data)}
     history = fit(model, NoiseImages(data), settings, checkpoint, device=device, workers=workers, identity=identity)
@@ -97,4 +101,5 @@ def train_noise_model(
     save_checkpoint(
         model_path, arch, model, data=dataclasses.asdict(data), training=dataclasses.asdict(settings), final_train_accuracy=accuracy
     )
+    remove_resume_file(checkpoint)
     return history

@@ -28,12 +28,11 @@ CIFAR_RECORD = "results/data/{dataset}.json"
 CLASSIFIER_HISTORY = "results/classifiers/{dataset}/{architecture}.csv"
 CLASSIFIER_RESUME = "results/classifiers/{dataset}/{architecture}.resume.pt"
 
-# ResNet inversions: a target's embeddings under one model, and one folder per inversion job.
-EMBEDDINGS = "results/embeddings/{model}/{state}/{target}.pt"
+# ResNet inversions: one folder per inversion job.
 INVERSION = "results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}"
 INVERSION_RESULT = INVERSION + "/result.json"
 INVERSION_TRAJECTORY = INVERSION + "/trajectory.csv"
-INVERSION_INPUTS = INVERSION + "/a_g.pt"
+INVERSION_INPUTS = INVERSION + "/inputs.pt"
 
 # Figures and the tables behind them.
 FIGURE_PNG = "results/figures/{figure}.png"
@@ -76,7 +75,6 @@ PRODUCERS = {
     NOISE_HISTORY: "train_noise_classifier",
     CIFAR_RECORD: "fetch_cifar",
     CLASSIFIER_HISTORY: "train_cifar_classifier",
-    EMBEDDINGS: "embed_target",
     INVERSION_RESULT: "invert",
     INVERSION_TRAJECTORY: "invert",
     INVERSION_INPUTS: "invert",

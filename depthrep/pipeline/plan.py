@@ -63,8 +63,8 @@ class Inversion:
         return self._fill(paths.INVERSION_INPUTS)
 
     @property
-    def embeddings(self) -> str:
-        return self._fill(paths.EMBEDDINGS)
+    def target_file(self) -> str:
+        return paths.TARGET.format(target=self.target)
 
 
 def describe_source(spec: str | dict) -> str:
@@ -100,8 +100,6 @@ def unavailable_reason(config: dict, state: str) -> str | None:
 def check(config: dict) -> None:
     """Cross-references a JSON schema cannot express; raises PlanError naming the setting."""
     _check_other_figures(config)
-    for name in config["figures"]:
-        caption(config, name)
     for name, spec in resnet_figures(config).items():
         where = f"figures.{name}"
         if spec["run"] not in config["runs"]:
@@ -119,6 +117,8 @@ def check(config: dict) -> None:
             if layer not in LAYER_NAMES:
                 raise PlanError(f"{where}.layers: unknown layer {layer!r}; choose from {list(LAYER_NAMES)}")
         _check_states(config, where, spec["states"], spec["models"])
+    for name in config["figures"]:  # last: a caption may name any setting checked above
+        caption(config, name)
 
 
 def _check_states(config: dict, where: str, states: list[str], models: list[str]) -> None:
@@ -186,13 +186,13 @@ def available(config: dict, figure: str) -> list[str]:
 
 
 def figure_rows(config: dict, figure: str) -> list[str]:
-    """The embeddings file of each row of an image figure (model, state, target, update), in
+    """The target image file of each row of an image figure (model, state, target, update), in
     the order of `jobs`; none for a trajectory figure, which draws no images."""
     spec = config["figures"][figure]
     if spec["kind"] != "images":
         return []
     layers = len(spec["layers"])
-    return [job.embeddings for job in jobs(config, figure)[::layers]]
+    return [job.target_file for job in jobs(config, figure)[::layers]]
 
 
 def kernel_panels(config: dict, figure: str) -> list[dict]:
@@ -290,11 +290,6 @@ def inversion_resources(config: dict, run: str) -> dict[str, int]:
     batch = len(settings["seeds"]) * len(settings["lr_candidates"])
     pixels = (config["image_size"] / 299) ** 2
     return {"mem_mb": int(BASE_MB + 400 * batch * pixels), "runtime": int(30 + settings["iterations"] * batch * pixels / 100)}
-
-
-def embedding_resources(config: dict) -> dict[str, int]:
-    """One forward of two images through every cut."""
-    return {"mem_mb": int(BASE_MB + 400 * (config["image_size"] / 299) ** 2), "runtime": 20}
 
 
 def training_resources(config: dict) -> dict[str, int]:

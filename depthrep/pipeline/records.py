@@ -6,7 +6,7 @@ An inversion job (rule `invert`) leaves three files in its folder (pipeline.path
                      "settings": the run's descent settings,
                      "provenance": device, versions, seed (depthrep.pipeline.runtime.provenance)}
     trajectory.csv  iteration, loss, m_g, m_i, seed: each seed's chosen candidate at log-spaced iterations
-    a_g.pt          {seed: a_g} (tensors, written with models.weights.save_tensors)
+    inputs.pt       {"a_g": {seed: a_g}, "shifted": a'} (tensors, models.weights.save_tensors)
 """
 
 from __future__ import annotations

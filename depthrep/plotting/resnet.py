@@ -16,7 +16,7 @@ UPDATE_NAMES = {"plain": "eq. 4", "blur": "eq. 5 (blur)"}
 
 
 def draw_images(
-    embeddings: list[str | Path],
+    targets: list[str | Path],
     results: list[str | Path],
     inputs: list[str | Path],
     caption: str,
@@ -24,22 +24,23 @@ def draw_images(
     pdf: str | Path,
     reduced: str | None = None,
 ) -> None:
-    """One row per embeddings file (model, state, target, update): a, a', then a_g per layer
-    with m_g, m_s, m_i under it. results and inputs: the inversion records row by row, the
-    layers of a row in order.
+    """One row per target file (a row is a model, state, target and update rule): a, a', then
+    a_g per layer with m_g, m_s, m_i under it. results and inputs: the inversion records row by
+    row, the layers of a row in order.
     """
-    columns = len(results) // len(embeddings)
-    fig, axes = image_grid(len(embeddings), 2 + columns, size=2.2)
-    for r, embedded_file in enumerate(embeddings):
-        key = records.read(results[r * columns]).key
+    columns = len(results) // len(targets)
+    fig, axes = image_grid(len(targets), 2 + columns, size=2.2)
+    for r, target in enumerate(targets):
+        first = records.read(results[r * columns])
+        key = first.key
         axes[r, 0].set_ylabel(f"{key['model']}\n{key['state']}\n{key['target']}\n{UPDATE_NAMES[key['update']]}", fontsize=7)
-        embedded = load_tensors(embedded_file)
-        show_image(axes[r, 0], embedded["image"], "target a")
-        show_image(axes[r, 1], embedded["shifted"], "shifted a'\n" + distances_caption(**{"||a-a'||": embedded["shift_distance"]}))
+        show_image(axes[r, 0], load_tensors(target)["image"], "target a")
+        shifted = load_tensors(inputs[r * columns])["shifted"]
+        show_image(axes[r, 1], shifted, "shifted a'\n" + distances_caption(**{"||a-a'||": first.first["shift_distance"]}))
         for c in range(columns):
             record = records.read(results[r * columns + c])
             row = record.first
-            image = load_tensors(inputs[r * columns + c]).get(row["seed"])
+            image = load_tensors(inputs[r * columns + c])["a_g"].get(row["seed"])
             text = f"a_g, {record.key['layer']}\n" + distances_caption(m_g=row["m_g"], m_s=row["m_s"], m_i=row["m_i"])
             show_image(axes[r, 2 + c], image, text, missing="every learning rate diverged")
     fig.suptitle(title(caption, reduced), fontsize=9)

@@ -29,6 +29,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
+from ..files import Unreadable
 from ..models.weights import load_tensors, save_tensors
 from ..seeds import DATA_ORDER, EPOCH_RNG, generator, stream_seed
 
@@ -140,23 +141,35 @@ def _train_epoch(model, optimizer, data, settings, epoch, device, workers) -> di
 
 
 def _resume(path: Path, model, optimizer, settings: TrainSettings, identity: dict) -> list[dict]:
-    """The history of the checkpoint at `path` (its model and optimizer state loaded), or [] if none."""
+    """The history of the checkpoint at `path` (its model and optimizer state loaded), or [] to
+    start over: when there is none, or when it cannot be resumed (unreadable, not a training
+    checkpoint, made with other settings, or further than asked). A resume file is a cache of
+    progress, so one that does not fit is discarded, with a line in the log, and overwritten."""
     if not path.is_file():
         return []
+    why = None
     try:
         state = load_tensors(path)
-    except Exception as err:  # torch raises several types for truncated or foreign files
-        raise ValueError(f"training checkpoint {path} is unreadable ({err}); delete it to start over") from err
-    if not isinstance(state, dict) or not state.keys() >= CHECKPOINT_KEYS:
-        raise ValueError(f"{path} is not a training checkpoint (it lacks {sorted(CHECKPOINT_KEYS)}); delete it to start over")
-    saved = {**state["settings"], **state["identity"]}
-    wanted = {**settings.identity(), **identity}
-    differ = sorted(k for k in saved.keys() | wanted.keys() if saved.get(k) != wanted.get(k))
-    if differ:
-        details = ", ".join(f"{k}: {saved.get(k)!r} there, {wanted.get(k)!r} now" for k in differ)
-        raise ValueError(f"training checkpoint {path} was made with other settings ({details}); delete it to start over")
-    if state["epoch"] > settings.epochs:
-        raise ValueError(f"training checkpoint {path} has {state['epoch']} epochs, more than the {settings.epochs} asked for")
+    except Unreadable as err:
+        why = f"it is unreadable ({err})"
+    else:
+        if not isinstance(state, dict) or not state.keys() >= CHECKPOINT_KEYS:
+            why = f"it is not a training checkpoint (it lacks {sorted(CHECKPOINT_KEYS)})"
+        else:
+            saved = {**state["settings"], **state["identity"]}
+            wanted = {**settings.identity(), **identity}
+            differ = sorted(k for k in saved.keys() | wanted.keys() if saved.get(k) != wanted.get(k))
+            if differ:
+                why = (
+                    "it was made with other settings ("
+                    + ", ".join(f"{k}: {saved.get(k)!r} there, {wanted.get(k)!r} now" for k in differ)
+                    + ")"
+                )
+            elif state["epoch"] > settings.epochs:
+                why = f"it has {state['epoch']} epochs, more than the {settings.epochs} asked for"
+    if why:
+        log.warning("discarding the training checkpoint %s and starting over: %s", path, why)
+        return []
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     log.info("resuming from %s after epoch %d", path, state["epoch"])
@@ -217,3 +230,11 @@ def fit(
                 path,
             )
     return pd.DataFrame(history)
+
+
+def remove_resume_file(checkpoint: str | Path | None) -> None:
+    """Remove a finished run's resume file (its results are written): it is the size of the model
+    and the optimizer's state, and nothing a finished run needs."""
+    if checkpoint and Path(checkpoint).is_file():
+        Path(checkpoint).unlink()
+        log.info("training finished: removed its resume file %s", checkpoint)
