@@ -36,6 +36,5 @@ rule provenance:
     params:
         code=code("provenance.py"),
         config=config,
-        root=workflow.basedir,
     script:
         "../scripts/provenance.py"

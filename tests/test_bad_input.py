@@ -249,11 +249,11 @@ def test_a_results_folder_that_cannot_be_written_stops_the_run_naming_it_and_kee
     workdir = copy_workflow(tmp_path / "w")
     snakemake(workdir, "results/targets/dalmatian.pt", *TINY)
     finished = finished_files(workdir)
-    (workdir / "results/embeddings").write_text("in the way\n")
+    (workdir / "results/inversions").write_text("in the way\n")
     result = snakemake(workdir, "fig4", *TINY, check=False)
     assert result.returncode != 0
-    assert "Not a directory: 'results/embeddings/" in result.stdout + result.stderr
-    assert_kept(workdir, finished, new={"results/embeddings"})
+    assert "Not a directory: 'results/inversions/" in result.stdout + result.stderr
+    assert_kept(workdir, finished, new={"results/inversions"})
 
 
 def test_a_full_disk_names_the_file_and_leaves_nothing_that_looks_written(tmp_path):

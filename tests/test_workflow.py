@@ -29,7 +29,7 @@ def test_a_figure_the_preset_cannot_make_is_refused_with_the_reason(tmp_path):
     assert result.returncode != 0
     assert (
         "figure fig1 cannot be made with this preset: needs imagenet weights: ImageNet weights cannot be downloaded offline"
-        in result.stderr
+        in result.stdout + result.stderr
     )
 
 
@@ -38,7 +38,7 @@ def test_a_config_error_stops_the_dry_run_naming_the_setting(tmp_path):
     workdir = copy_workflow(tmp_path)
     edit_preset(workdir / "presets/tiny.yaml", lambda p: p["figures"]["fig6"].update(widht=[10]))
     result = snakemake(workdir, "--dry-run", *TINY, check=False)
-    assert result.returncode != 0 and "figures.fig6.widht: unknown setting" in result.stderr
+    assert result.returncode != 0 and "figures.fig6.widht: unknown setting" in result.stdout + result.stderr
     assert not (workdir / "results").exists()
 
 
@@ -162,4 +162,4 @@ def test_report_holds_every_figure_and_table_and_refuses_another_config(tiny_run
         assert name in html, name
     assert "Untrained ResNet50 Conv2, m_g and m_i against 60 iterations" in html  # fig4's caption, as the preset ran it
     refused = snakemake(run, "--report", "other.html", "--configfile", "presets/cpu.yaml", check=False)
-    assert refused.returncode != 0 and "made with preset 'tiny'" in refused.stderr and not (run / "other.html").exists()
+    assert refused.returncode != 0 and "made with preset 'tiny'" in refused.stdout + refused.stderr and not (run / "other.html").exists()

@@ -79,11 +79,10 @@ def test_changing_the_noise_model_retrains_it_without_a_manual_step_and_reruns_o
     assert not (run / "results/models/noise_resnet50.resume.pt").exists()  # removed once training finished
     edit_preset(run / "presets/tiny.yaml", lambda p: p["noise_model"]["training"].update(epochs=7))
     jobs = planned_jobs(run, *TINY)
-    # the model, its embedding of the Tesla coil, fig10's and figS4's noise inversions (Conv1 and
-    # Conv5 in the tiny preset), those two figures and figS5's kernels; no MLP figure, no target
+    # the model, fig10's and figS4's noise inversions (Conv1 and Conv5 in the tiny preset), those
+    # two figures and figS5's kernels; no MLP figure, no target
     assert {k: v for k, v in jobs.items() if k not in ("summary", "provenance", "inversion_tables", "all")} == {
         "train_noise_classifier": 1,
-        "embed_target": 1,
         "invert": 4,
         "resnet_figure": 2,
         "kernels_figure": 1,
