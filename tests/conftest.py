@@ -21,9 +21,11 @@ STATE: dict = {}
 
 
 def pytest_collection_modifyitems(session, config, items):
-    needs_run = any({"tiny", "tiny_run"} & set(getattr(item, "fixturenames", ())) for item in items)
-    if cluster.why_not() is None and needs_run:
+    """The tests that use the tiny run go last, so that the cluster starts while the others run."""
+    uses_run = [item for item in items if {"tiny", "tiny_run"} & set(getattr(item, "fixturenames", ()))]
+    if uses_run and cluster.why_not() is None:
         STATE["cluster"] = cluster.Cluster(Path(config.rootpath) / ".pytest_cache" / "slurm-start")
+    items[:] = [item for item in items if item not in uses_run] + uses_run
 
 
 def pytest_sessionfinish(session, exitstatus):

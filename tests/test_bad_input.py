@@ -321,17 +321,23 @@ def test_a_run_killed_halfway_continues_without_redoing_finished_jobs(tmp_path):
 # --- broken records of finished jobs ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "record, break_it",
-    [
-        (f"{FIG2_CONV1}/result.json", lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])),
-        (f"{FIG2_CONV1}/inputs.pt", lambda path: path.write_bytes(path.read_bytes()[:100])),
-    ],
-    ids=["truncated result.json", "truncated tensor file"],
-)
-def test_a_broken_record_is_named_with_its_rule_and_the_next_run_redoes_that_job(tiny_run, tmp_path, record, break_it):
+def test_a_truncated_result_record_is_unreadable_naming_the_file(tmp_path):
+    """The same path as the tensor file below, for result.json (records.read), in-process."""
+    from depthrep.pipeline import records
+
+    path = tmp_path / "result.json"
+    path.write_text('{"key": {"run": "fixed", "model": "res')
+    with pytest.raises(files.Unreadable, match=f"{path} is not readable JSON"):
+        records.read(path)
+    path.write_text('{"key": {}, "rows": []}')
+    with pytest.raises(files.Unreadable, match=f"{path} is not an inversion record"):
+        records.read(path)
+
+
+def test_a_broken_record_is_named_with_its_rule_and_the_next_run_redoes_that_job(tiny_run, tmp_path):
     workdir = copy_run(tiny_run, tmp_path / "w")
-    break_it(workdir / record)
+    record = f"{FIG2_CONV1}/inputs.pt"
+    (workdir / record).write_bytes((workdir / record).read_bytes()[:100])  # truncated
     finished = finished_files(workdir)
     failed = snakemake(workdir, "fig2", *TINY, "--forcerun", "resnet_figure", check=False)
     assert failed.returncode != 0
