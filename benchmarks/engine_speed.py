@@ -1,26 +1,38 @@
-"""How much the batched engine gains over solving problems one at a time, and what it costs
-over a bare forward + backward loop.
+"""How much the batched engine gains over solving problems one at a time, over the author's
+own loop, and what it costs over a bare forward + backward loop.
 
     .venv/bin/python benchmarks/engine_speed.py [--problems 8 --steps 20 --size 64 --arch resnet50 --layer conv5 --repeats 3]
 
-Prints problems x steps per second for (a) the engine on all problems as one batch, (b) the
-engine on one problem at a time, (c) a bare PyTorch loop on the same batch (forward, L1 loss,
-input gradient, plain step), then the engine's overhead over (c), and on the last line
-`speedup: <(a) / (b)>`. Each time is the fastest of --repeats runs, taken in turn, so that
-work from other processes on a shared machine inflates no method more than another.
+Every method does the same work: the given problems (an untrained model cut at --layer, an
+image each), --steps steps of eq. 5 (a step, then the 3x3 blur, sigma 2.4 -> 0.4). Prints
+problems x steps per second for
+  (a) the engine on all problems as one batch (channels-last, as the pipeline runs it),
+  (b) the engine on one problem at a time,
+  (c) the author's loop (depthrep.engine.reference: his `octave`, one problem at a time, the
+      model's parameters requiring gradients, as in his published code),
+  (d) a bare PyTorch loop on the batch (forward, L1 loss, input gradient, step, blur),
+then the engine's overhead over (d), `author's loop / engine: <(a) / (c)>` and on the last
+line `speedup: <(a) / (b)>`. Each time is the fastest of --repeats runs, the methods taking
+turns, so that work from other processes on a shared machine inflates no method more than
+another.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import time
 
 import torch
 
 from depthrep import engine
 from depthrep.engine import Descent, Linear
+from depthrep.engine.blur import gaussian_blur
+from depthrep.engine.reference import octave
 from depthrep.models.resnet import SingleCut, load_resnet
 from depthrep.pipeline.runtime import pick_device
+
+BLUR = Linear(2.4, 0.4)
 
 
 def seconds(work, device) -> float:
@@ -44,11 +56,12 @@ def fastest(methods: dict, repeats: int, device) -> dict:
 
 def bare_loop(forward, targets: torch.Tensor, x: torch.Tensor, steps: int) -> None:
     """The same arithmetic without schedules, step normalisation, divergence checks or records."""
+    sigma = torch.full((len(x),), 1.0, device=x.device)
     for _ in range(steps):
         x.requires_grad_(True)
         loss = (forward(x) - targets).abs().sum()
         (grad,) = torch.autograd.grad(loss, x)
-        x = (x - 0.01 * grad).detach()
+        x = gaussian_blur((x - 0.01 * grad).detach(), sigma)
 
 
 def main(argv=None) -> None:
@@ -65,33 +78,43 @@ def main(argv=None) -> None:
         options.error("--problems, --steps, --size and --repeats must be positive")
 
     device = pick_device(args.device)
-    forward = SingleCut(load_resnet(args.arch, seed=0), args.layer).to(device)
+    model = load_resnet(args.arch, seed=0)
+    forward = SingleCut(model, args.layer).to(device, memory_format=torch.channels_last)
+    theirs = SingleCut(copy.deepcopy(model).requires_grad_(True), args.layer).to(device)  # his model: trainable, as loaded
     shape = (3, args.size, args.size)
     images = torch.rand((args.problems, *shape), generator=torch.Generator().manual_seed(0)).to(device)
     with torch.no_grad():
         targets = forward(images)
     problems = [
-        engine.Problem(target=targets[i], lr=Linear(0.03 * (i + 1), 0.0), seed=i, reference=images[i].cpu()) for i in range(args.problems)
+        engine.Problem(target=targets[i], lr=Linear(0.03 * (i + 1), 0.0), blur=BLUR, seed=i, reference=images[i].cpu())
+        for i in range(args.problems)
     ]
-    descent = Descent(iterations=args.steps, trajectory_points=2)
-    engine.invert(forward, problems[:2], Descent(iterations=2), shape)  # warm-up
+    descent = Descent(iterations=args.steps, trajectory_points=2, step="raw", loss_scale=0.15)
+    engine.invert(forward, problems[:2], Descent(iterations=2), shape, channels_last=True)  # warm-up
 
     x0 = engine.initial_inputs(problems, descent, shape, torch.float32).to(device)
     methods = {
-        "engine, one batch": lambda: engine.invert(forward, problems, descent, shape),
-        "engine, one at a time": lambda: [engine.invert(forward, [p], descent, shape) for p in problems],
-        "bare PyTorch loop, one batch": lambda: bare_loop(forward, targets, x0.clone(), args.steps),
+        "engine, one batch": lambda: engine.invert(forward, problems, descent, shape, channels_last=True),
+        "engine, one at a time": lambda: [engine.invert(forward, [p], descent, shape, channels_last=True) for p in problems],
+        "author's loop": lambda: [
+            octave(theirs, targets[i : i + 1], x0[i : i + 1].clone(), args.steps, [0.03 * (i + 1), 0.0], [BLUR.start, BLUR.end])
+            for i in range(args.problems)
+        ],
+        "bare PyTorch loop, one batch": lambda: bare_loop(
+            forward, targets, x0.clone().contiguous(memory_format=torch.channels_last), args.steps
+        ),
     }
     times = fastest(methods, args.repeats, device)
-    batched, alone, bare = times.values()
+    batched, alone, author, bare = times.values()
 
     work = args.problems * args.steps
-    print(f"{args.arch} cut at {args.layer}, {args.size}x{args.size}, {args.problems} problems x {args.steps} steps on {device}")
-    print(f"fastest of {args.repeats} runs each")
-    print(f"{'method':<28}{'seconds':>10}{'problem-steps/s':>18}")
+    print(f"{args.arch} cut at {args.layer}, {args.size}x{args.size}, {args.problems} problems x {args.steps} steps (eq. 5) on {device}")
+    print(f"fastest of {args.repeats} runs each, {torch.get_num_threads()} threads")
+    print(f"{'method':<30}{'seconds':>10}{'problem-steps/s':>18}")
     for name, time_s in times.items():
-        print(f"{name:<28}{time_s:>10.2f}{work / time_s:>18.2f}")
+        print(f"{name:<30}{time_s:>10.2f}{work / time_s:>18.2f}")
     print(f"engine overhead over the bare loop: {100 * (batched / bare - 1):.1f}%")
+    print(f"author's loop / engine: {author / batched:.2f}")
     print(f"speedup: {alone / batched:.2f}")
 
 

@@ -1,122 +1,223 @@
-"""The GPU path at the paper's scale, and how long each kind of job takes there.
+"""Each stage of the paper-scale DAG on this device, its speed against the device's peak, and
+the projected time of the whole paper-scale run.
 
-    python benchmarks/paper_scale.py [--quick]
+    .venv/bin/python benchmarks/paper_scale.py [--quick] [--precision fp32|tf32|bf16] [--peak TFLOPS]
 
-Runs on CUDA when there is one (else the CPU, slowly), with the config's settings:
-  1. a ResNet inversion job as the pipeline runs it (ResNet50 untrained, Conv5, 299x299, the
-     `fixed` run: 500 iterations, 5 learning-rate candidates, blur), twice, to time it and to
-     check that deterministic mode gives identical results run to run;
-  2. the noise-label training: images per second over a few hundred images at 224x224,
-     batch 128, and the time the config's 90 epochs of 10,000 images would take;
-  3. Fig 6 at the paper's scale (3x29x29 input, widths 1000..5000, 500 iterations), timed,
-     with its m_i per width; and Fig 7's cost per iteration, for its 200,000-iteration runs;
-  4. Fig S2's exact inversion (float64) of the 2523-wide square MLP.
-Prints one line per measurement; what it prints is what the README reports.
+With the paper's config (config.yaml) and the current code, it times
+  1. one inversion job of each ResNet at each cut the paper's figures need, as the pipeline
+     runs it (layer_inversion.invert_layer: every seed and learning-rate candidate in one
+     batch), for a few iterations, and scales each to its run's iterations;
+  2. the noise-label training for a fixed number of steps (batch 128 at 224 x 224);
+  3. Fig 7 and Fig 8 (the fully connected figures) for a fixed number of iterations;
+  4. one Sec 7 epoch of every classifier on data of CIFAR's shape made here;
+and prints, for each, its time, the FLOPs it did (counted by torch.utils.flop_counter, which
+adds up the multiply-adds of every matrix product and convolution of the forward and the
+backward: 2 FLOPs per multiply-add), the achieved TFLOP/s and its fraction of the device's
+dense peak for the precision used (a datasheet table for known GPUs; --peak for others; none
+for CPUs), then the projected time of the whole paper-scale DAG on this device: every job of
+plan.all_inversions at its measured rate, the training, the MLP figures and Sec 7, plus about
+5 s of start-up per job. --quick shrinks every stage (for a CPU: minutes, not hours).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from pathlib import Path
 
 import torch
 import yaml
+from torch.utils.flop_counter import FlopCounterMode
 
 from depthrep.engine import Descent
-from depthrep.experiments import noise_labels
+from depthrep.engine.inversion import lowered_precision
+from depthrep.experiments import cifar, mlp_sweeps, noise_labels
 from depthrep.experiments.layer_inversion import embed_target, invert_layer
 from depthrep.images import load_image
-from depthrep.models.resnet import load_resnet
-from depthrep.pipeline import mlp_figures, runtime
+from depthrep.models import classifiers
+from depthrep.models.mlp import mlp
+from depthrep.models.resnet import SingleCut, load_resnet
+from depthrep.pipeline import plan, runtime
 from depthrep.training.fit import TrainSettings, fit
 
 ROOT = Path(__file__).resolve().parents[1]
+# Dense datasheet peaks in TFLOP/s (no sparsity) by device name and precision.
+PEAKS = {
+    "H200": {"fp32": 67, "tf32": 495, "bf16": 989},
+    "H100": {"fp32": 67, "tf32": 495, "bf16": 989},
+    "A100": {"fp32": 19.5, "tf32": 156, "bf16": 312},
+}
+START_UP = 5.0  # seconds a pipeline job spends before it computes (interpreter, torch, the model)
 
 
-def timed(function, *args, **kwargs):
-    if torch.cuda.is_available():
+def synchronized(device: torch.device) -> None:
+    if device.type == "cuda":
         torch.cuda.synchronize()
+
+
+def timed(on: torch.device, work, *args, **kwargs):
+    """(work(*args, **kwargs), seconds), the device synchronised before and after."""
+    synchronized(on)
     start = time.perf_counter()
-    result = function(*args, **kwargs)
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
+    result = work(*args, **kwargs)
+    synchronized(on)
     return result, time.perf_counter() - start
 
 
-def resnet_inversion(config: dict, device: torch.device, iterations: int) -> None:
-    descent = Descent.of({**config["runs"]["fixed"], "iterations": iterations})
-    image = load_image("sample:chelsea", config["image_size"], config["resize"])
-    model = load_resnet("resnet50", "untrained", seed=config["seed"]).to(device)
-    embedded = embed_target(model, image, config["shift_std"], config["seed"], device)
-    results = []
-    for attempt in (1, 2):
-        (rows, _, inputs), seconds = timed(invert_layer, model, "conv5", embedded, descent, "blur", device, seed=config["seed"])
-        results.append(inputs)
-        row = rows[0]
+def flops(work, *args) -> int:
+    """FLOPs of the matrix products and convolutions `work(*args)` runs (forward and backward)."""
+    with FlopCounterMode(display=False) as counter:
+        work(*args)
+    return counter.get_total_flops()
+
+
+def peak(device: torch.device, precision: str, given: float | None) -> float | None:
+    if given:
+        return given * 1e12
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else ""
+    return next((table[precision] * 1e12 for key, table in PEAKS.items() if key in name), None)
+
+
+class Report:
+    """Prints a line per stage and keeps the projected seconds of the whole DAG."""
+
+    def __init__(self, device, precision, peak_flops):
+        self.device, self.precision, self.peak, self.total = device, precision, peak_flops, 0.0
         print(
-            f"resnet50 conv5 299x299 blur, {iterations} iterations x {len(descent.lr_candidates)} candidates "
-            f"(try {attempt}): {seconds:.1f} s; lr {row['lr']}, m_g {row['m_g']:.4g}, m_s {row['m_s']:.4g}, m_i {row['m_i']:.4g}"
+            f"device: {runtime.describe(device)}; precision {precision}; peak "
+            + (f"{peak_flops / 1e12:.0f} TFLOP/s (dense, datasheet)" if peak_flops else "unknown (give --peak)")
         )
-    same = all(torch.equal(a, b) for a, b in zip(results[0].values(), results[1].values(), strict=False) if isinstance(a, torch.Tensor))
-    print(f"deterministic mode, two runs identical: {same}")
+        print(f"{'stage':<58}{'seconds':>9}{'TFLOP/s':>10}{'of peak':>9}{'projected s':>13}")
+
+    def line(self, stage: str, seconds: float, work_flops: float, projected: float) -> None:
+        rate = work_flops / seconds / 1e12
+        share = f"{100 * work_flops / seconds / self.peak:.1f}%" if self.peak else "n/a"
+        self.total += projected
+        print(f"{stage:<58}{seconds:>9.2f}{rate:>10.3g}{share:>9}{projected:>13.0f}")
 
 
-def noise_training(config: dict, device: torch.device, images: int) -> None:
+def inversions(config: dict, device, report: Report, iterations: int, size: int) -> None:
+    """One job per (model, layer, update rule) of the paper's figures, scaled to every job."""
+    jobs = plan.all_inversions(config)
+    image = load_image("sample:chelsea", size, config["resize"])
+    for model_name in sorted({job.model for job in jobs}):
+        model = load_resnet(model_name, "untrained", seed=config["seed"]).to(device)
+        for layer, update in sorted({(job.layer, job.update) for job in jobs if job.model == model_name}):
+            runs = {job.run for job in jobs if (job.model, job.layer, job.update) == (model_name, layer, update)}
+            settings = config["runs"][max(runs, key=lambda r: config["runs"][r]["iterations"])]
+            descent = Descent.of({**settings, "iterations": iterations, "precision": report.precision})
+            embedded = embed_target(model, image, config["shift_std"], config["seed"], device, layers=[layer])
+            invert_layer(model, layer, embedded, descent.replace(iterations=1), update, device, seed=config["seed"])  # warm-up
+            _, seconds = timed(device, invert_layer, model, layer, embedded, descent, update, device, seed=config["seed"])
+            per_problem_step = seconds / (iterations * len(descent.lr_candidates) * len(descent.seeds))
+            step_flops = flops(_step, model, layer, embedded, descent, device)
+            batch = len(descent.lr_candidates) * len(descent.seeds)
+            projected = sum(
+                per_problem_step
+                * config["runs"][job.run]["iterations"]
+                * len(config["runs"][job.run]["lr_candidates"])
+                * len(config["runs"][job.run]["seeds"])
+                + START_UP
+                for job in jobs
+                if (job.model, job.layer, job.update) == (model_name, layer, update)
+            )
+            report.line(f"invert {model_name} {layer} {update} ({size}px, batch {batch})", seconds, step_flops * iterations, projected)
+
+
+def _step(model, layer, embedded, descent: Descent, device) -> None:
+    """One step of the batch the job solves (every candidate and seed): forward and backward."""
+    forward = SingleCut(model, layer).to(device, memory_format=torch.channels_last)
+    image = embedded["image"]
+    count = len(descent.lr_candidates) * len(descent.seeds)
+    x = image.expand(count, *image.shape).to(device).contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    target = embedded["embeddings"][layer].to(device)
+    with lowered_precision(descent.precision, device):
+        loss = (forward(x) - target).abs().sum()
+    loss.backward()  # autograd.grad trips the FLOP counter's module hooks on a leaf input
+
+
+def noise_training(config: dict, device, report: Report, steps: int, size: int) -> None:
     noise = config["noise_model"]
-    data = noise_labels.NoiseSettings(**{**noise["data"], "images": images}, seed=config["seed"])
-    settings = TrainSettings(**{**noise["training"], "epochs": 1, "evaluate_train": False}, seed=config["seed"])
+    batch = noise["training"]["batch_size"]
+    data = noise_labels.NoiseSettings(**{**noise["data"], "images": steps * batch, "image_size": size}, seed=config["seed"])
+    precision = "bf16" if report.precision == "bf16" else "fp32"
+    settings = TrainSettings(**{**noise["training"], "epochs": 1, "evaluate_train": False, "precision": precision}, seed=config["seed"])
     model = noise_labels.untrained_model(noise["arch"], data, settings.seed)
-    _, seconds = timed(fit, model, noise_labels.NoiseImages(data), settings, None, device=device, workers=noise["workers"])
-    rate = images / seconds
-    full = noise["training"]["epochs"] * noise["data"]["images"] * (2 if noise["training"]["evaluate_train"] else 1) / rate
-    print(
-        f"noise-label {noise['arch']} {data.image_size}x{data.image_size}, batch {settings.batch_size}: {rate:.0f} images/s "
-        f"(one epoch of {images}, warm-up included); the config's {noise['training']['epochs']} epochs x "
-        f"{noise['data']['images']} images (with the evaluation pass) would take about {full / 60:.0f} min"
+    images = noise_labels.NoiseBatches(data, device) if device.type == "cuda" else noise_labels.NoiseImages(data)
+    _, seconds = timed(device, fit, model, images, settings, None, device=device, workers=0, channels_last=True)
+    x = torch.randn(batch, 3, size, size, device=device).contiguous(memory_format=torch.channels_last)
+    step_flops = flops(lambda: model(x).sum().backward())
+    per_image = seconds / (steps * batch) * (224 / size) ** 2
+    full = noise["training"]["epochs"] * noise["data"]["images"] * (1 + (1 / 3 if noise["training"]["evaluate_train"] else 0))
+    report.line(
+        f"noise-label {noise['arch']} training ({steps} steps of {batch} at {size}px)", seconds, step_flops * steps, per_image * full
     )
 
 
-def mlp_figure(config: dict, figure: str, device: torch.device, **changes):
-    """One MLP figure's experiment at the config's settings (the run's fields changed by `changes`)."""
+def mlp_figure(config: dict, figure: str, device, report: Report, iterations: int) -> None:
     spec = config["figures"][figure]
-    descent = Descent.of({**config["runs"][spec["run"]], **{k: v for k, v in changes.items() if k in Descent.fields()}})
-    spec = {**spec, **{k: v for k, v in changes.items() if k not in Descent.fields()}}
+    run = config["runs"][spec["run"]]
     image = load_image("sample:chelsea", spec["image_size"], "squash")
-    return timed(mlp_figures.compute, spec, image, descent, config["seed"], config["shift_std"], device)
+    descent = Descent.of({**run, "iterations": iterations, "trajectory_points": 2, "precision": report.precision})
+    widths = [[w, *spec["later_widths"]] for w in spec["widths"]] if "widths" in spec else [[spec["width"]] * d for d in spec["depths"]]
+    seconds = step_flops = 0.0
+    for layer_widths in widths:
+        model = mlp(tuple(image.shape), layer_widths, seed=config["seed"]).to(device)
+        _, taken = timed(device, mlp_sweeps.invert, model, image, descent, config["shift_std"], config["seed"], device)
+        seconds += taken
+        x = image.expand(len(descent.lr_candidates), *image.shape).to(device).requires_grad_(True)
+        step_flops += flops(lambda m=model, x=x: m(x).abs().sum().backward())
+    total = run["iterations"] + spec.get("longer_iterations", 0)
+    report.line(
+        f"{figure} ({len(widths)} models x {iterations} iterations)",
+        seconds,
+        step_flops * iterations,
+        seconds * total / iterations + START_UP,
+    )
 
 
-def mlp_figures_at_scale(config: dict, device: torch.device, fig7_iterations: int) -> None:
-    data, seconds = mlp_figure(config, "fig6", device)
-    final = data.table[data.table.iteration == data.table.iterations]
-    print(
-        f"fig6 (widths {list(final.width)}, 500 iterations): {seconds:.1f} s; "
-        "m_i " + ", ".join(f"{w}: {m:.3g}" for w, m in zip(final.width, final.m_i, strict=False))
-    )
-    data, seconds = mlp_figure(config, "fig7", device, iterations=fig7_iterations, widths=[3000])
-    per_iteration = seconds / fig7_iterations
-    print(
-        f"fig7 width 3000: {per_iteration * 1e3:.2f} ms per iteration; the config's 3 widths x 200,000 iterations "
-        f"would take about {3 * 200_000 * per_iteration / 60:.0f} min"
-    )
-    data, seconds = mlp_figure(config, "figS2", device)
-    errors = data.table[data.table.quantity == "recovery_error"].set_index("dtype").value
-    print(
-        f"figS2 (float64, {config['figures']['figS2']['draws']} draws): {seconds:.1f} s; "
-        f"recovery error float64 {errors['float64']:.3g}, float32 {errors['float32']:.3g}"
-    )
+def sec7_epoch(config: dict, device, report: Report, images: int) -> None:
+    settings_block = config["cifar"]
+    settings = TrainSettings(**{**settings_block["training"], "epochs": 1, "evaluate_train": False}, seed=config["seed"])
+    pixels = torch.randint(0, 256, (images, 32, 32, 3), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    labels = torch.randint(0, 100, (images,), generator=torch.Generator().manual_seed(1))
+    for name, spec in settings_block["architectures"].items():
+        model = classifiers.build(spec, cifar.SHAPE, 100, seed=config["seed"])
+        data = cifar.CifarImages(pixels, labels, [str(i) for i in range(100)])
+        _, seconds = timed(device, fit, model, data.to(device), settings, None, device=device, channels_last=spec["kind"] == "conv")
+        x = data.images[: settings.batch_size]
+        step_flops = flops(lambda m=model, x=x: m(x).sum().backward())
+        steps = math.ceil(images / settings.batch_size)
+        per_image = seconds / images
+        full = settings_block["training"]["epochs"] * 60_000 * (1 + (1 if settings_block["training"]["evaluate_train"] else 0) / 3)
+        report.line(
+            f"sec7 {name}, one epoch of {images}",
+            seconds,
+            step_flops * steps,
+            len(settings_block["datasets"]) * (per_image * full + START_UP),
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer iterations and images (a smoke test of this script)")
+    parser.add_argument("--quick", action="store_true", help="shrink every stage (a CPU run of minutes)")
+    parser.add_argument("--precision", default="fp32", choices=["fp32", "tf32", "bf16"])
+    parser.add_argument("--peak", type=float, help="the device's dense peak in TFLOP/s for the precision, where the table lacks it")
     args = parser.parse_args()
     config = yaml.safe_load((ROOT / "config.yaml").read_text())
     device = runtime.configure(config["deterministic"], None, config["device"])
-    print(f"device: {runtime.provenance(device)}")
-    resnet_inversion(config, device, 20 if args.quick else config["runs"]["fixed"]["iterations"])
-    noise_training(config, device, 64 if args.quick else 1280)
-    mlp_figures_at_scale(config, device, 200 if args.quick else 5000)
+    report = Report(device, args.precision, peak(device, args.precision, args.peak))
+    quick = args.quick
+    inversions(config, device, report, iterations=3 if quick else 50, size=64 if quick else config["image_size"])
+    noise_training(config, device, report, steps=2 if quick else 20, size=64 if quick else config["noise_model"]["data"]["image_size"])
+    for figure in ("fig7", "fig8"):
+        mlp_figure(config, figure, device, report, iterations=20 if quick else 2000)
+    sec7_epoch(config, device, report, images=512 if quick else 50_000)
+    print(
+        f"projected paper-scale DAG on this device, one job at a time: {report.total / 60:.0f} min"
+        + (" (--quick: stages shrunk, projections scaled from them)" if quick else "")
+    )
 
 
 if __name__ == "__main__":

@@ -1,17 +1,16 @@
 """Oracles from outside the engine: the author's own descent loop, and torchvision's blur.
 
-The author's loop is written out below from his published resnet_representations.py (the
-`octave`, `random_crop` and `layer_gradient` functions, with crop=False as his
-`generate_singleinput` calls it): a plain step with his learning rate, then torchvision's
-3x3 Gaussian blur with his sigma, both interpolated by his formula. The engine run with his
-settings (step "raw", loss scale 0.15, lr 0.1 constant, sigma 2.4 -> 0.4) must give his
-iterates, every one of them, to float64 rounding.
+The author's loop is transcribed in depthrep/engine/reference.py from his published
+resnet_representations.py (`octave`, `random_crop`, `layer_gradient`, with crop=False as his
+`generate_singleinput` calls it): a plain step with his learning rate, then torchvision's 3x3
+Gaussian blur with his sigma, both interpolated by his formula. His `NewResNet` is below. The
+engine run with his settings (step "raw", loss scale 0.15, lr 0.1 constant, sigma 2.4 -> 0.4)
+must give his iterates, every one of them, to float64 rounding.
 """
 
 from __future__ import annotations
 
 import copy
-import random
 
 import pytest
 import torch
@@ -21,6 +20,7 @@ from torch import nn
 from depthrep import engine
 from depthrep.engine import Descent, Linear
 from depthrep.engine.blur import gaussian_blur
+from depthrep.engine.reference import octave
 from depthrep.models.resnet import SingleCut, load_resnet
 
 ITERATIONS = 20
@@ -44,49 +44,6 @@ class NewResNet(nn.Module):
         x = self.model.maxpool(x)
         x = self.model.layer1(x)
         return x
-
-
-def random_crop(input_image, size, rng):
-    """His `random_crop`; with size = the image width both offsets are randint(0, 0) = 0.
-    (`rng` stands for his global `random` module, so the test leaves that alone.)"""
-    image_width = len(input_image[0][0])
-    crop_width = rng.randint(0, image_width - size)
-    crop_height = rng.randint(0, image_width - size)
-    input_image_cropped = input_image[:, :, crop_height : crop_height + size, crop_width : crop_width + size]
-    return input_image_cropped, crop_height, crop_width
-
-
-def layer_gradient(resnet2, input_tensor, target_tensor):
-    """His `layer_gradient` (he reads resnet2 and target_tensor as globals)."""
-    input_tensor.requires_grad = True
-    output = resnet2(input_tensor)
-    loss = 0.15 * torch.sum(torch.abs(target_tensor - output))  # target_tensor is the desired activation
-    loss.backward()
-    gradient = input_tensor.grad
-    return gradient
-
-
-def octave(resnet2, target_tensor, single_input, iterations, learning_rates, sigmas, blur=True):
-    """His `octave` with crop=False; returns every iterate a_0 .. a_iterations.
-    blur=False drops the blur line (eq. 4), all else as his."""
-    rng = random.Random(999)
-    start_lr, end_lr = learning_rates
-    start_sigma, end_sigma = sigmas
-    iterates = [single_input.detach().clone()]
-    for i in range(iterations):
-        cropped_input, crop_height, crop_width = random_crop(single_input.detach(), len(single_input[0][0]), rng)
-        size = len(single_input[0][0])
-
-        single_input = single_input.detach()  # remove the gradient for the input (if present)
-        input_grad = layer_gradient(resnet2, cropped_input, target_tensor)  # compute input gradient
-        window = (slice(None), slice(None), slice(crop_height, crop_height + size), slice(crop_width, crop_width + size))
-        single_input[window] -= (start_lr * (iterations - i) / iterations + end_lr * i / iterations) * input_grad
-        if blur:
-            single_input[window] = torchvision.transforms.functional.gaussian_blur(
-                single_input[window], 3, sigma=(start_sigma * (iterations - i) / iterations + end_sigma * i / iterations)
-            )
-        iterates.append(single_input.detach().clone())
-    return iterates
 
 
 # ---- the comparison ----------------------------------------------------------------------

@@ -14,3 +14,4 @@ def test_engine_benchmark_prints_the_speedup_last(monkeypatch, capsys):
     lines = capsys.readouterr().out.strip().splitlines()
     assert re.fullmatch(r"speedup: \d+\.\d\d", lines[-1])
     assert any(line.startswith("engine overhead over the bare loop:") for line in lines)
+    assert any(re.fullmatch(r"author's loop / engine: \d+\.\d\d", line) for line in lines)

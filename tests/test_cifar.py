@@ -135,3 +135,15 @@ def test_classifier_runs_and_the_sec7_figure(tmp_path):
         nothing, sec7_gaps.final_gaps(nothing), {"cifar10": "offline", "cifar100": "offline"}, ["cifar10", "cifar100"], "Sec 7", png, None
     )
     assert png.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_cifar_images_are_one_float_tensor_handed_over_a_batch_at_a_time(tmp_path):
+    written = make_cifar(tmp_path, "cifar10")
+    data = cifar.load("cifar10", tmp_path, train=False, verify=False)
+    pixels, labels = written["test_batch"]
+    first = torch.from_numpy(pixels[3].reshape(3, 32, 32)).float() / 255  # CIFAR's rows are channel-major
+    image, label = data[3]
+    assert torch.equal(image, first) and label == labels[3]
+    images, batch_labels = data.__getitems__([3, 0])
+    assert torch.equal(images[0], first) and batch_labels.tolist() == [labels[3], labels[0]]
+    assert data.images.dtype == torch.float32 and data.images.shape[1:] == (3, 32, 32)

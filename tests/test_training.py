@@ -244,3 +244,32 @@ def test_fig_s5_draws_kernels_and_unavailable_panels(tmp_path):
     plots.draw_kernels(panels, "Fig S5: kernels", tmp_path / "s5.png", tmp_path / "s5.pdf", reduced="tiny")
     assert (tmp_path / "s5.png").read_bytes().startswith(PNG_MAGIC)
     assert (tmp_path / "s5.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_batches_drawn_whole_equal_the_images_drawn_one_by_one_and_train_the_same():
+    """NoiseBatches (what a GPU run trains on: whole batches drawn beside the model) give, on the
+    CPU, the images of NoiseImages; training on either gives the same history and weights."""
+    from depthrep.experiments.noise_labels import NoiseBatches
+
+    batched = NoiseBatches(SMALL)
+    x, y = batched.batch([5, 0, 17])
+    assert torch.equal(x, torch.stack([SMALL_DATA.image(i) for i in (5, 0, 17)])) and torch.equal(y, SMALL_DATA.labels[[5, 0, 17]])
+    settings = TrainSettings(epochs=2, batch_size=8)
+    one, two = tiny_model(), tiny_model()
+    assert training.fit(one, SMALL_DATA, settings, device=CPU).equals(training.fit(two, batched, settings, device=CPU))
+    assert all(torch.equal(a, b) for a, b in zip(one.parameters(), two.parameters(), strict=True))
+
+
+def test_channels_last_and_bf16_training_run_and_stay_close_to_the_plain_run():
+    conv = lambda: nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 3))  # noqa: E731
+    settings = TrainSettings(epochs=2, batch_size=8, lr=1e-2)
+    torch.manual_seed(0)
+    plain = training.fit(conv(), SMALL_DATA, settings, device=CPU)
+    torch.manual_seed(0)
+    last = training.fit(conv(), SMALL_DATA, settings, device=CPU, channels_last=True)
+    assert last.loss.tolist() == pytest.approx(plain.loss.tolist(), rel=1e-4)  # the same arithmetic, summed in another order
+    torch.manual_seed(0)
+    low = training.fit(conv(), SMALL_DATA, dataclasses.replace(settings, precision="bf16"), device=CPU)
+    assert low.loss.tolist() == pytest.approx(plain.loss.tolist(), rel=0.05) and not low.loss.equals(plain.loss)
+    with pytest.raises(ValueError, match="precision must be fp32 or bf16"):
+        TrainSettings(epochs=1, precision="fp16")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .schedules import Linear, log_spaced
 
 STEP_MODES = ("normalised", "raw")
+PRECISIONS = ("fp32", "tf32", "bf16")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class Descent:
                        depthrep.seeds)
     trajectory_points  about this many log-spaced iterations are recorded
     max_batch          cap on the problems solved in one forward (memory); results do not depend on it
+    precision          arithmetic of the loop's forward and backward: "fp32"; "tf32" (TF32 matrix
+                       products on NVIDIA GPUs, fp32 elsewhere); "bf16" (autocast to bfloat16).
+                       The iterate and its update stay float32 (float64 for float64 models) and
+                       every reported distance is computed in full precision.
     """
 
     iterations: int = 500
@@ -48,6 +53,7 @@ class Descent:
     seeds: tuple[int, ...] = (0,)
     trajectory_points: int = 20
     max_batch: int | None = None
+    precision: str = "fp32"
 
     def __post_init__(self):
         set_ = object.__setattr__.__get__(self)
@@ -67,6 +73,8 @@ class Descent:
             raise ValueError(f"init_std must be non-negative, got {self.init_std!r}")
         if self.step not in STEP_MODES:
             raise ValueError(f"step must be one of {STEP_MODES}, got {self.step!r}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         if not self.lr_candidates or not all(lr > 0 and math.isfinite(lr) for lr in self.lr_candidates):
             raise ValueError(f"lr_candidates must be a non-empty list of positive numbers, got {list(self.lr_candidates)}")
         if not self.seeds:

@@ -19,6 +19,7 @@ is the paper's plain epsilon.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 from collections.abc import Callable, Sequence
@@ -78,22 +79,47 @@ def initial_inputs(problems: Sequence[Problem], descent: Descent, input_shape: t
     return torch.stack(draws) * descent.init_std + descent.init_mean
 
 
+@contextlib.contextmanager
+def lowered_precision(precision: str, device: torch.device):
+    """The arithmetic a descent's `precision` asks for, for the forward and backward inside:
+    bf16 autocast, or TF32 matrix products on a CUDA device (fp32 elsewhere); fp32 as it is."""
+    if precision == "bf16":
+        with torch.autocast(device.type, dtype=torch.bfloat16):
+            yield
+    elif precision == "tf32" and device.type == "cuda":
+        saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+        try:
+            yield
+        finally:
+            torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+    else:
+        yield
+
+
 def _stack_schedules(schedules: Sequence[Linear | None], iterations: int, device, dtype) -> torch.Tensor:
     """(iterations, problems) table of per-iteration values; None becomes 0."""
     columns = [(s or Linear(0.0, 0.0)).values(iterations) for s in schedules]
     return torch.stack(columns, dim=1).to(device=device, dtype=dtype)
 
 
-def invert(forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...]) -> Result:
+def invert(
+    forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...], channels_last: bool = False
+) -> Result:
     """Solve `problems` through `forward` (a frozen model cut at one layer) with the settings
     of `descent` (its learning-rate candidates aside: see `sweep`), in batches of at most
     descent.max_batch problems; results do not depend on the batch size.
+
+    channels_last: keep image iterates in channels-last memory order, for a convolutional
+    `forward` converted to it (`model.to(memory_format=torch.channels_last)`): its convolutions
+    then run without reordering, about 1.5 times faster on a CPU and more on a GPU.
     """
     if not problems:
         raise ValueError("no problems to invert")
     input_shape = tuple(input_shape)
     size = descent.max_batch or len(problems)
-    parts = [_invert_batch(forward, problems[i : i + size], descent, input_shape, offset=i) for i in range(0, len(problems), size)]
+    layout = torch.channels_last if channels_last and len(input_shape) == 3 else torch.contiguous_format
+    parts = [_invert_batch(forward, problems[i : i + size], descent, input_shape, layout, offset=i) for i in range(0, len(problems), size)]
     return Result(
         inputs=torch.cat([p.inputs for p in parts]),
         m_g=torch.cat([p.m_g for p in parts]),
@@ -105,7 +131,9 @@ def invert(forward: Forward, problems: Sequence[Problem], descent: Descent, inpu
     )
 
 
-def _invert_batch(forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...], offset: int) -> Result:
+def _invert_batch(
+    forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...], layout: torch.memory_format, offset: int
+) -> Result:
     first = problems[0].target
     device, dtype = first.device, first.dtype
     count, n_iter = len(problems), descent.iterations
@@ -123,16 +151,21 @@ def _invert_batch(forward: Forward, problems: Sequence[Problem], descent: Descen
     record_row = {n: i for i, n in enumerate(record)}
     recorded = torch.full((len(record), 3, count), math.nan, dtype=metric_dtype(dtype), device=device)
 
-    x = initial_inputs(problems, descent, input_shape, dtype).to(device)
+    x = initial_inputs(problems, descent, input_shape, dtype).to(device).contiguous(memory_format=layout)
     scale = torch.ones(count, device=device, dtype=dtype)
     diverged = torch.zeros(count, dtype=torch.bool, device=device)
     shape = (count,) + (1,) * len(input_shape)
+    reduced = descent.precision != "fp32"
 
-    def objective(inputs: torch.Tensor):
-        embedding = forward(inputs)
+    def objective(inputs: torch.Tensor, fast: bool = True):
+        """The embedding and eq. 3's loss per problem; `fast`: in the descent's precision."""
+        with lowered_precision(descent.precision, device) if fast else contextlib.nullcontext():
+            embedding = forward(inputs)
         return embedding, descent.loss_scale * (embedding - targets).abs().flatten(1).sum(1)
 
-    def store(row: int, embedding: torch.Tensor, loss: torch.Tensor, inputs: torch.Tensor):
+    def store(row: int, inputs: torch.Tensor, embedding: torch.Tensor, loss: torch.Tensor, full: bool = False):
+        if reduced and not full:  # reported distances in full precision
+            embedding, loss = objective(inputs, fast=False)
         recorded[row, 0] = loss.detach()
         recorded[row, 1] = distance(embedding.detach(), targets)
         recorded[row, 2] = distance(inputs.detach(), references)
@@ -143,25 +176,25 @@ def _invert_batch(forward: Forward, problems: Sequence[Problem], descent: Descen
         (grad,) = torch.autograd.grad(loss.sum(), x)
         with torch.no_grad():
             if n in record_row:
-                store(record_row[n], embedding, loss, x)
+                store(record_row[n], x, embedding, loss)
                 _log_progress(n, n_iter, recorded[record_row[n]], offset)
             if n == 0:
-                start_m_g = distance(embedding, targets)
+                start_m_g = recorded[record_row[0], 1].clone()  # record_at always holds 0
                 if descent.step == "normalised":
                     scale = grad.abs().flatten(1).mean(1).clamp_min(torch.finfo(dtype).tiny)
             step = (lr[n] / scale).view(shape) * grad
             updated = x.detach() - step
             if any_blur:
-                updated = gaussian_blur(updated, sigma[n])
+                updated = gaussian_blur(updated, sigma[n]).contiguous(memory_format=layout)
             finite = torch.isfinite(updated).flatten(1).all(1)
             diverged |= ~finite
             x = torch.where(diverged.view(shape), x.detach(), updated)
 
     with torch.no_grad():
-        embedding, loss = objective(x)
+        embedding, loss = objective(x, fast=False)
         diverged |= ~torch.isfinite(loss)
         if n_iter in record_row:
-            store(record_row[n_iter], embedding, loss, x)
+            store(record_row[n_iter], x, embedding, loss)
         m_g = distance(embedding, targets)
         m_i = torch.where(has_ref.to(device), distance(x, references), math.nan)
 
@@ -216,7 +249,9 @@ class SweepResult:
         return self.input is None
 
 
-def sweep(forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...]) -> list[SweepResult]:
+def sweep(
+    forward: Forward, problems: Sequence[Problem], descent: Descent, input_shape: tuple[int, ...], channels_last: bool = False
+) -> list[SweepResult]:
     """Solve each problem once per learning-rate candidate of `descent`, all in one batch, and
     keep the candidate with the lowest final m_g. Each problem's `lr` schedule is the shape (its
     start is multiplied by each candidate, e.g. Linear(1, 0) for a decay toward 0).
@@ -227,7 +262,7 @@ def sweep(forward: Forward, problems: Sequence[Problem], descent: Descent, input
     """
     candidates = descent.lr_candidates
     expanded = [replace(p, lr=p.lr.scaled(c)) for p in problems for c in candidates]
-    result = invert(forward, expanded, descent, input_shape)
+    result = invert(forward, expanded, descent, input_shape, channels_last)
     k = len(candidates)
     outcomes = []
     for i in range(len(problems)):

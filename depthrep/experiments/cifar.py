@@ -91,16 +91,28 @@ def _unverified(cls: type[datasets.CIFAR10]) -> type[datasets.CIFAR10]:
 
 
 class CifarImages(Dataset):
-    """(image, label) pairs: float32 3 x 32 x 32 images in [0, 1], made from uint8 per example."""
+    """(image, label) pairs: float32 3 x 32 x 32 images in [0, 1], held as one tensor (on the
+    training device, see `to`) and handed to the DataLoader a whole batch at a time: no
+    per-example conversion and no worker processes (training.fit)."""
 
-    def __init__(self, images: torch.Tensor, labels: torch.Tensor, classes: list[str]):
-        self.images, self.labels, self.classes = images, labels, classes
+    def __init__(self, pixels: torch.Tensor, labels: torch.Tensor, classes: list[str]):
+        """pixels: uint8 (N, 32, 32, 3), as torchvision's CIFAR keeps them; converted once."""
+        self.images = pixels.permute(0, 3, 1, 2).float().div(255)
+        self.labels, self.classes = labels, classes
 
     def __len__(self) -> int:
         return len(self.labels)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
-        return self.images[index].permute(2, 0, 1).float() / 255, int(self.labels[index])
+        return self.images[index], int(self.labels[index])
+
+    def __getitems__(self, indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        index = torch.as_tensor(indices, device=self.images.device)
+        return self.images[index], self.labels[index]
+
+    def to(self, device: torch.device | str) -> CifarImages:
+        self.images, self.labels = self.images.to(device), self.labels.to(device)
+        return self
 
 
 def load(name: str, root: str | Path, train: bool, limit: int | None = None, verify: bool = True) -> CifarImages:
@@ -147,6 +159,17 @@ def train_classifier(
         len(test),
     )
     identity = {"dataset": name, "architecture": architecture, "spec": spec, "limits": list(limits)}
-    history = fit(model, train, settings, checkpoint, test=test, device=device, workers=workers, identity=identity)
+    device = device or torch.device("cpu")
+    history = fit(
+        model,
+        train.to(device),
+        settings,
+        checkpoint,
+        test=test.to(device),
+        device=device,
+        workers=workers,
+        identity=identity,
+        channels_last=spec["kind"] == "conv",
+    )
     remove_resume_file(checkpoint)
     return history.assign(dataset=name, architecture=architecture)

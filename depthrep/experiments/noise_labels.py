@@ -22,7 +22,7 @@ from torch.utils.data import Dataset
 from ..models import UNTRAINED
 from ..models.resnet import load_resnet
 from ..models.weights import save_checkpoint
-from ..seeds import NOISE_IMAGES, NOISE_LABELS, generator
+from ..seeds import NOISE_IMAGES, NOISE_LABELS, generator, stream_seed
 from ..training.fit import TrainSettings, check_settings, fit, remove_resume_file
 from ..training.history import final_train_accuracy
 
@@ -53,10 +53,18 @@ class NoiseSettings:
 
 
 class NoiseImages(Dataset):
-    """(image, label) pairs: image ~ N(mean, std) of shape 3 x size x size (not clipped), label uniform."""
+    """(image, label) pairs: image ~ N(mean, std) of shape 3 x size x size (not clipped), label uniform.
 
-    def __init__(self, settings: NoiseSettings):
-        self.settings = settings
+    device: where the images are drawn. On the CPU an image comes from its own CPU generator
+    (the same whether it is drawn alone, in a batch or in a DataLoader worker). On a GPU whole
+    batches are drawn there (`__getitems__`), each image from its own generator on that GPU, so
+    no worker process makes and copies the 3 x 224 x 224 images: a GPU's generator gives other
+    numbers than the CPU's, so a GPU run trains on other noise images, of the same
+    distribution, than a CPU run (each reproducible on its device).
+    """
+
+    def __init__(self, settings: NoiseSettings, device: torch.device | str = "cpu"):
+        self.settings, self.device = settings, torch.device(device)
         self.labels = torch.randint(settings.classes, (settings.images,), generator=generator(settings.seed, NOISE_LABELS))
 
     def __len__(self) -> int:
@@ -66,10 +74,22 @@ class NoiseImages(Dataset):
         s = self.settings
         if not 0 <= index < s.images:
             raise IndexError(f"noise image {index} out of range 0..{s.images - 1}")
-        return s.mean + s.std * torch.randn(3, s.image_size, s.image_size, generator=generator(s.seed, NOISE_IMAGES, index))
+        draws = torch.Generator(device=self.device).manual_seed(stream_seed(s.seed, NOISE_IMAGES, index))
+        return s.mean + s.std * torch.randn(3, s.image_size, s.image_size, generator=draws, device=self.device)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int]:
         return self.image(index), int(self.labels[index])
+
+    def batch(self, indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        """The images and labels of `indices`, made on the dataset's device."""
+        return torch.stack([self.image(i) for i in indices]), self.labels[indices].to(self.device)
+
+
+class NoiseBatches(NoiseImages):
+    """NoiseImages that hand the DataLoader whole batches (training.fit then starts no workers):
+    for a GPU, where drawing the images beside the model beats copying them from workers."""
+
+    __getitems__ = NoiseImages.batch
 
 
 def untrained_model(arch: str, settings: NoiseSettings, seed: int) -> torch.nn.Module:
@@ -95,7 +115,9 @@ def train_noise_model(
     """
     model = untrained_model(arch, data, settings.seed)
     identity = {"arch": arch, "data": dataclasses.asdict(data)}
-    history = fit(model, NoiseImages(data), settings, checkpoint, device=device, workers=workers, identity=identity)
+    device = device or torch.device("cpu")
+    images = NoiseBatches(data, device) if device.type == "cuda" else NoiseImages(data)
+    history = fit(model, images, settings, checkpoint, device=device, workers=workers, identity=identity, channels_last=True)
     accuracy = final_train_accuracy(history)
     log.info("noise model: final training accuracy %.4f after %d epochs", accuracy, len(history))
     save_checkpoint(

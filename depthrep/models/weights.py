@@ -19,7 +19,6 @@ from urllib.parse import urlparse
 
 import torch
 from torch import nn
-from torchvision import models
 
 from ..files import Unreadable, atomic_path, sha256
 from . import IMAGENET, UNTRAINED
@@ -38,6 +37,8 @@ class CorruptCheckpoint(WeightsUnavailable, Unreadable):
 
 def imagenet_weights(arch: str):
     """The paper's 'trained' weights of `arch`: torchvision's IMAGENET1K_V1."""
+    from torchvision import models  # here: a job that only loads tensors saves a second without it
+
     try:
         return models.get_model_weights(arch).IMAGENET1K_V1
     except (ValueError, KeyError, AttributeError) as err:

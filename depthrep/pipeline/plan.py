@@ -304,14 +304,14 @@ def training_resources(config: dict) -> dict[str, int]:
 
 
 def classifier_resources(config: dict) -> dict[str, int]:
-    """A Sec 7 classifier: the dataset as uint8 (CIFAR: 60,000 images of 3 x 32 x 32) and the
+    """A Sec 7 classifier: the dataset as float32 (CIFAR: 60,000 images of 3 x 32 x 32) and the
     largest model with Adam's two moments (4 copies of its float32 weights); runtime from the
     epochs at a few thousand images a second, generous on purpose."""
     cifar = config["cifar"]
     images = sum(limit or full for limit, full in zip(cifar["limits"], (50_000, 10_000)))
     weights = max(_classifier_parameters(spec) for spec in cifar["architectures"].values())
     passes = cifar["training"]["epochs"] * images * (2 if cifar["training"].get("evaluate_train") else 1)
-    return {"mem_mb": int(BASE_MB + images * 3072 / 1e6 + 16 * weights / 1e6), "runtime": int(30 + passes / 2000 / 60)}
+    return {"mem_mb": int(BASE_MB + 4 * images * 3072 / 1e6 + 16 * weights / 1e6), "runtime": int(30 + passes / 2000 / 60)}
 
 
 def _classifier_parameters(spec: dict, shape: tuple[int, int, int] = (3, 32, 32)) -> int:

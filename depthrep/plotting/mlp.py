@@ -7,7 +7,6 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 
 from ..experiments.mlp_sweeps import FigureData, final_rows
 from .common import distances_caption, image_grid, save_figure, show_image, title
@@ -45,6 +44,8 @@ def draw_width_images(data: FigureData, png: str | Path, pdf: str | Path, captio
 def draw_width_trajectories(data: FigureData, png: str | Path, pdf: str | Path, caption: str, reduced: str | None = None) -> None:
     """Fig 7: m_i (left) and m_g (right) against iterations, one line per width, log axes; m_s of
     each width dotted."""
+    import seaborn as sns  # here: seaborn takes a second to import and the image grids need none
+
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
     table = data.table.assign(x=data.table.iteration + 1, width=data.table.width.map("width {}".format))
     drawn = table.dropna(subset=["m_g"])
@@ -86,6 +87,8 @@ def draw_depth_images(data: FigureData, png: str | Path, pdf: str | Path, captio
 def draw_relu_widths(data: FigureData, png: str | Path, pdf: str | Path, caption: str, reduced: str | None = None) -> None:
     """Fig 9: widths per layer against the width the measured zero fraction requires, the
     zero fractions, and a_g of the constant and growing ReLU MLPs."""
+    import seaborn as sns  # here: seaborn takes a second to import and the image grids need none
+
     table = data.table
     fig, axes = plt.subplot_mosaic([["widths", "widths", "zeros", "zeros"], ["a", "const", "grow", "."]], figsize=(10, 7.5))
     constant, growing = (table[table.model == name] for name in ("constant", "growing"))

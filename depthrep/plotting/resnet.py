@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import seaborn as sns
 
 from ..models.weights import load_tensors
 from ..pipeline import records
@@ -50,6 +49,7 @@ def draw_images(
 def draw_trajectories(results: list[str | Path], caption: str, png: str | Path, pdf: str | Path, reduced: str | None = None) -> None:
     """m_g and m_i against iterations, one panel per inversion, log axes (iteration 0 drawn at 1)."""
     import matplotlib.pyplot as plt
+    import seaborn as sns  # here: seaborn takes a second to import and the image grids need none
 
     fig, axes = plt.subplots(1, len(results), figsize=(max(8, 5 * len(results)), 5), squeeze=False)
     for ax, result in zip(axes[0], results, strict=False):

@@ -50,6 +50,9 @@ class TrainSettings:
     shuffle: bool = True
     evaluate_train: bool = False
     log_every: int = 20  # batches between progress lines
+    # Arithmetic of the forward and backward: "fp32", or "bf16" (autocast; weights, optimizer
+    # state and loss stay float32).
+    precision: str = "fp32"
 
     def __post_init__(self):
         check_settings(
@@ -59,6 +62,8 @@ class TrainSettings:
             positive=("epochs", "batch_size", "lr", "log_every"),
             flags=("shuffle", "evaluate_train"),
         )
+        if self.precision not in ("fp32", "bf16"):
+            raise ValueError(f"training setting precision must be fp32 or bf16, got {self.precision!r}")
 
     def identity(self) -> dict:
         """The settings a resumed run must share with the checkpoint (not epochs: a run may be extended)."""
@@ -92,40 +97,55 @@ def epoch_loader(data: Dataset, settings: TrainSettings, epoch: int, device: tor
     sampler draws the permutation; both draws happen whatever the number of workers, so the
     order depends on the seed and the epoch alone (and no draw touches the global RNG).
     """
-    return DataLoader(
-        data,
-        batch_size=settings.batch_size,
-        shuffle=settings.shuffle,
-        generator=generator(settings.seed, DATA_ORDER, epoch),
-        num_workers=workers,
-        pin_memory=device.type == "cuda",
+    return _loader(
+        data, settings.batch_size, device, workers, shuffle=settings.shuffle, generator=generator(settings.seed, DATA_ORDER, epoch)
     )
 
 
+def _loader(data: Dataset, batch_size: int, device: torch.device, workers: int, **order) -> DataLoader:
+    """A DataLoader; a dataset that makes whole batches (`__getitems__`: the CIFAR images held as
+    one tensor on the device, the noise images drawn on it) hands them over as they are, with
+    no worker processes and no per-example copies."""
+    if hasattr(data, "__getitems__"):
+        return DataLoader(data, batch_size=batch_size, collate_fn=_whole_batch, num_workers=0, **order)
+    return DataLoader(data, batch_size=batch_size, num_workers=workers, pin_memory=device.type == "cuda", **order)
+
+
+def _whole_batch(batch):
+    return batch
+
+
+def _autocast(settings: TrainSettings, device: torch.device):
+    return torch.autocast(device.type, dtype=torch.bfloat16) if settings.precision == "bf16" else contextlib.nullcontext()
+
+
 @torch.no_grad()
-def evaluate(model: nn.Module, data: Dataset, batch_size: int, device: torch.device, workers: int = 0) -> tuple[float, float]:
+def evaluate(
+    model: nn.Module, data: Dataset, settings: TrainSettings, device: torch.device, workers: int = 0, layout=torch.preserve_format
+) -> tuple[float, float]:
     """Mean cross-entropy and accuracy of `model` on `data`, in eval mode (the model's mode is restored)."""
     was_training = model.training
     model.eval()
     loss_sum, correct = 0.0, 0
     # A generator of its own for the workers' base seed: the pass draws nothing from the global RNG.
-    loader = DataLoader(data, batch_size=batch_size, num_workers=workers, pin_memory=device.type == "cuda", generator=torch.Generator())
-    for x, y in loader:
-        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-        logits = model(x)
+    for x, y in _loader(data, settings.batch_size, device, workers, generator=torch.Generator()):
+        x, y = x.to(device, non_blocking=True, memory_format=layout), y.to(device, non_blocking=True)
+        with _autocast(settings, device):
+            logits = model(x).float()
         loss_sum += nn.functional.cross_entropy(logits, y, reduction="sum").item()
         correct += (logits.argmax(1) == y).sum().item()
     model.train(was_training)
     return loss_sum / len(data), correct / len(data)
 
 
-def _train_epoch(model, optimizer, data, settings, epoch, device, workers) -> dict:
+def _train_epoch(model, optimizer, data, settings, epoch, device, workers, layout) -> dict:
     model.train()
     batches = epoch_loader(data, settings, epoch, device, workers)
     loss_sum, correct, seen = 0.0, 0, 0
     for b, (x, y) in enumerate(batches, start=1):
-        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-        logits = model(x)
+        x, y = x.to(device, non_blocking=True, memory_format=layout), y.to(device, non_blocking=True)
+        with _autocast(settings, device):
+            logits = model(x).float()
         loss = nn.functional.cross_entropy(logits, y)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -185,17 +205,21 @@ def fit(
     device: torch.device | None = None,
     workers: int = 0,
     identity: dict | None = None,
+    channels_last: bool = False,
 ) -> pd.DataFrame:
     """Train `model` in place on `train` (a dataset of (image, label)); return the per-epoch history.
 
     checkpoint: file written after every epoch and resumed from when present.
     identity: plain values describing the data and model (dataset settings, architecture);
-    a checkpoint made with other values, or other settings, is refused rather than resumed.
+    a checkpoint made with other values, or other settings, is discarded rather than resumed.
     workers: DataLoader worker processes (they do not change the result).
+    channels_last: the model and its image batches in channels-last memory order (faster
+    convolutions on CPUs and GPUs; the same arithmetic up to the order of sums).
     """
     device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
     identity = dict(identity or {})
-    model.to(device).requires_grad_(True)
+    layout = torch.channels_last if channels_last else torch.preserve_format
+    model.to(device, memory_format=layout).requires_grad_(True)
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     path = Path(checkpoint) if checkpoint else None
     history = _resume(path, model, optimizer, settings, identity) if path else []
@@ -204,11 +228,11 @@ def fit(
         start = time.perf_counter()
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(stream_seed(settings.seed, EPOCH_RNG, epoch))
-            row = {"epoch": epoch, **_train_epoch(model, optimizer, train, settings, epoch, device, workers)}
+            row = {"epoch": epoch, **_train_epoch(model, optimizer, train, settings, epoch, device, workers, layout)}
         if settings.evaluate_train:
-            row["train_loss"], row["train_accuracy"] = evaluate(model, train, settings.batch_size, device, workers)
+            row["train_loss"], row["train_accuracy"] = evaluate(model, train, settings, device, workers, layout)
         if test is not None:
-            row["test_loss"], row["test_accuracy"] = evaluate(model, test, settings.batch_size, device, workers)
+            row["test_loss"], row["test_accuracy"] = evaluate(model, test, settings, device, workers, layout)
         history.append(row)
         log.info(
             "epoch %d/%d done in %.1f s: %s",
