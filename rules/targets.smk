@@ -1,9 +1,11 @@
-# The target images: downloaded (checksummed) when the config gives a URL, then resized.
+# The target images: downloaded (checksummed) when the config gives a URL, then resized. The
+# scripts check the sha256 themselves (their error names the expected and the found value and
+# leaves no file); `ensure` makes Snakemake check it too, as a second, independent guard.
 
 
 rule download_target:
     output:
-        paths.DOWNLOAD,
+        ensure(paths.DOWNLOAD, sha256=lambda w: target_spec(w)["sha256"]),
     log:
         paths.log("download_target", "target"),
     benchmark:
@@ -23,7 +25,7 @@ rule extract_target:
     input:
         paths.DOWNLOAD,
     output:
-        paths.EXTRACTED,
+        ensure(paths.EXTRACTED, sha256=lambda w: target_spec(w)["member_sha256"]),
     log:
         paths.log("extract_target", "target", "member"),
     benchmark:
