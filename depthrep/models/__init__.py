@@ -1,0 +1,1 @@
+"""Vision models cut at named layers."""
