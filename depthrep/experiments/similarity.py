@@ -24,7 +24,8 @@ that group and the fraction of variance each direction explains.
 from __future__ import annotations
 
 import math
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import torch

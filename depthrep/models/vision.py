@@ -76,10 +76,12 @@ which have SWAG weights only). Weights are hash-checked and unpickled with `weig
 Image sizes
 -----------
 `MIN_IMAGE_SIZE` is the smallest square input whose forward reaches the deepest cut, measured
-by `measure_min_image_size` (a meta forward through the cuts at sizes 1, 2, 3, ...) and checked
-by the tests. ViT and MaxViT fix their input size at construction: untrained ones are built for
-the requested size (ViT: a multiple of the patch size; MaxViT: every stage's input divisible by
-its partition size 7); with ImageNet weights only the weights' own size works.
+by `measure_min_image_size` (a meta forward up to the deepest cut at sizes 1, 2, 3, ...) and
+checked by the tests on one model per family. Convolutional trunks take every size from their
+minimum on (checked once for the 40 sizes above each minimum). ViT and MaxViT fix their input
+size at construction: untrained ones are built for the requested size (ViT: a multiple of the
+patch size; MaxViT: every stage's input divisible by its partition size 7, i.e. 221-224,
+445-448, 669-672, ...); with ImageNet weights only the weights' own size works.
 """
 
 from __future__ import annotations
@@ -95,7 +97,10 @@ import torch
 import torchvision
 from torch import nn
 from torch.overrides import TorchFunctionMode
-from torchvision.models.feature_extraction import create_feature_extractor, get_graph_node_names
+from torchvision.models.feature_extraction import (
+    create_feature_extractor,
+    get_graph_node_names,
+)
 
 UNTRAINED = "untrained"
 IMAGENET = "imagenet"
@@ -191,7 +196,8 @@ def _cut_table() -> dict[str, dict[str, str]]:
 CUTS: dict[str, dict[str, str]] = _cut_table()
 
 # Smallest square input (pixels) whose forward reaches the deepest cut; measured with
-# `measure_min_image_size` on untrained models and checked by tests/test_vision_models.py.
+# `measure_min_image_size` on untrained models; tests/test_vision_models.py re-measures one
+# model per family.
 MIN_IMAGE_SIZE: dict[str, int] = {
     "alexnet": 31,
     "convnext_base": 32, "convnext_large": 32, "convnext_small": 32, "convnext_tiny": 32,
@@ -280,7 +286,7 @@ def _construct(arch: str, image_size: int, imagenet: bool = False) -> nn.Module:
         raise ValueError(f"torchvision cannot build {arch} for {image_size}x{image_size} images: {err}") from err
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def meta_model(arch: str, image_size: int = DEFAULT_IMAGE_SIZE) -> nn.Module:
     """`arch` in eval mode with every tensor on the meta device: free to build, no values.
 
@@ -306,7 +312,7 @@ def freeze(model: nn.Module) -> nn.Module:
 # ----------------------------------------------------------------------------- graph and cuts
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def graph_nodes(arch: str) -> tuple[str, ...]:
     """The graph node names of `arch` in evaluation mode, in execution order (input first)."""
     model = meta_model(arch)
@@ -507,7 +513,7 @@ def _check_image_size(arch: str, image_size: int, weights: str) -> None:
     if image_size < smallest:
         raise ValueError(f"{arch} needs images of at least {smallest}x{smallest} pixels; got {image_size}")
     if not _fixed_size(arch):
-        return  # convolutional trunks take every size from their minimum on (checked up to +39)
+        return  # convolutional trunks take every size from their minimum on (checked to +39 once)
     if weights == IMAGENET and image_size != imagenet_image_size(arch):
         trained = imagenet_image_size(arch)
         raise ValueError(
