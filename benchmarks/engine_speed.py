@@ -19,7 +19,7 @@ import torch
 
 from depthrep import engine
 from depthrep.engine import Descent, Linear
-from depthrep.models.resnet import SingleCut, load_resnet
+from depthrep.models.vision import SingleCut, load
 from depthrep.pipeline.runtime import pick_device
 
 
@@ -65,7 +65,7 @@ def main(argv=None) -> None:
         options.error("--problems, --steps, --size and --repeats must be positive")
 
     device = pick_device(args.device)
-    forward = SingleCut(load_resnet(args.arch, seed=0), args.layer).to(device)
+    forward = SingleCut(load(args.arch, seed=0), args.arch, args.layer).to(device)
     shape = (3, args.size, args.size)
     images = torch.rand((args.problems, *shape), generator=torch.Generator().manual_seed(0)).to(device)
     with torch.no_grad():

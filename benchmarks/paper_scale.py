@@ -27,7 +27,7 @@ from depthrep.engine import Descent
 from depthrep.experiments import noise_labels
 from depthrep.experiments.layer_inversion import embed_target, invert_layer
 from depthrep.images import load_image
-from depthrep.models.resnet import load_resnet
+from depthrep.models.vision import load
 from depthrep.pipeline import mlp_figures, runtime
 from depthrep.training.fit import TrainSettings, fit
 
@@ -47,11 +47,11 @@ def timed(function, *args, **kwargs):
 def resnet_inversion(config: dict, device: torch.device, iterations: int) -> None:
     descent = Descent.of({**config["runs"]["fixed"], "iterations": iterations})
     image = load_image("sample:chelsea", config["image_size"], config["resize"])
-    model = load_resnet("resnet50", "untrained", seed=config["seed"]).to(device)
-    embedded = embed_target(model, image, config["shift_std"], config["seed"], device)
+    model = load("resnet50", "untrained", seed=config["seed"]).to(device)
+    embedded = embed_target(model, "resnet50", image, config["shift_std"], config["seed"], device)
     results = []
     for attempt in (1, 2):
-        (rows, _, inputs), seconds = timed(invert_layer, model, "conv5", embedded, descent, "blur", device, seed=config["seed"])
+        (rows, _, inputs), seconds = timed(invert_layer, model, "resnet50", "conv5", embedded, descent, "blur", device, seed=config["seed"])
         results.append(inputs)
         row = rows[0]
         print(

@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader, Dataset
 from depthrep import seeds
 from depthrep.experiments import noise_labels as noise_data
 from depthrep.experiments.noise_labels import NoiseImages, NoiseSettings
-from depthrep.models import resnet, weights
+from depthrep.models import vision, weights
 from depthrep.models.weights import load_tensors
 from depthrep.plotting import kernels as plots
 from depthrep.training import fit as training
@@ -206,12 +206,12 @@ def test_settings_read_from_yaml_are_cast_and_bad_ones_named():
         NoiseSettings(std="wide")
 
 
-def test_the_noise_model_checkpoint_loads_with_load_resnet(tmp_path):
+def test_the_noise_model_checkpoint_loads_with_vision_load(tmp_path):
     data = NoiseSettings(images=4, classes=3, image_size=32, std=0.25)
     settings = TrainSettings(epochs=1, batch_size=4)
     history = noise_data.train_noise_model(data, settings, tmp_path / "noise.pt", tmp_path / "resume.pt", device=CPU)
-    untrained = resnet.load_resnet("resnet50", "untrained", seed=settings.seed)
-    loaded = resnet.load_resnet("resnet50", tmp_path / "noise.pt")
+    untrained = vision.load("resnet50", "untrained", seed=settings.seed)
+    loaded = vision.load("resnet50", tmp_path / "noise.pt")
     assert not torch.equal(loaded.conv1.weight, untrained.conv1.weight)
     assert not (tmp_path / "resume.pt").exists()  # removed once the model is written
     saved = torch.load(tmp_path / "noise.pt", weights_only=True)["settings"]
@@ -235,11 +235,11 @@ def test_kernel_mosaic_normalises_each_kernel():
 
 def test_fig_s5_draws_kernels_and_unavailable_panels(tmp_path):
     model_path = tmp_path / "noise.pt"
-    weights.save_checkpoint(model_path, "resnet50", resnet.load_resnet("resnet50", "untrained", seed=1))
-    kernels = resnet.conv1_kernels("resnet50", model_path)
+    weights.save_checkpoint(model_path, "resnet50", vision.load("resnet50", "untrained", seed=1))
+    kernels = vision.conv1_kernels("resnet50", model_path)
     assert kernels.shape == (64, 3, 7, 7)
     with pytest.raises(weights.WeightsUnavailable, match=f"checkpoint {tmp_path / 'absent.pt'} does not exist"):
-        resnet.conv1_kernels("resnet50", tmp_path / "absent.pt")  # a missing model is an error, not a blank panel
+        vision.conv1_kernels("resnet50", tmp_path / "absent.pt")  # a missing model is an error, not a blank panel
     panels = {"ImageNet-trained": "offline", "noise-trained": kernels}
     plots.draw_kernels(panels, "Fig S5: kernels", tmp_path / "s5.png", tmp_path / "s5.pdf", reduced="tiny")
     assert (tmp_path / "s5.png").read_bytes().startswith(PNG_MAGIC)

@@ -6,7 +6,7 @@ never has to sit in memory (the paper's 10,000 x 3 x 224 x 224 float32 images ar
 Labels are drawn once, uniformly over the classes, from a generator of their own.
 
 Like the author's code, the model is torchvision's ResNet50 with its 1000 outputs, trained
-on labels 0..classes-1; the checkpoint is therefore loadable by models.resnet.load_resnet.
+on labels 0..classes-1; the checkpoint is therefore loadable by models.vision.load.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ..models import UNTRAINED
-from ..models.resnet import load_resnet
+from ..models.vision import load
 from ..models.weights import save_checkpoint
 from ..seeds import NOISE_IMAGES, NOISE_LABELS, generator
 from ..training.fit import TrainSettings, check_settings, fit, remove_resume_file
@@ -76,7 +76,7 @@ def untrained_model(arch: str, settings: NoiseSettings, seed: int) -> torch.nn.M
     """The ResNet to train: PyTorch's default init drawn from `seed`, trainable, in training mode."""
     if settings.classes > OUTPUTS:
         raise ValueError(f"noise data setting classes must be at most {OUTPUTS} (the ResNet's outputs), got {settings.classes}")
-    return load_resnet(arch, UNTRAINED, seed=seed).requires_grad_(True).train()
+    return load(arch, UNTRAINED, seed=seed).requires_grad_(True).train()
 
 
 def train_noise_model(

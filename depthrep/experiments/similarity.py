@@ -189,7 +189,7 @@ def reduce(activations, features: int = 2048, method: str = "projection", seed: 
     generator = torch.Generator().manual_seed(seed)
     reduced = torch.zeros(x.shape[0], features, dtype=torch.float64)
     for start in range(0, x.shape[1], _PROJECTION_BLOCK):
-        block = x[:, start: start + _PROJECTION_BLOCK]
+        block = x[:, start : start + _PROJECTION_BLOCK]
         # float32 draws are six times faster than float64 ones and exactly representable in it
         projection = torch.randn(block.shape[1], features, generator=generator, dtype=torch.float32)
         reduced += block @ projection.to(torch.float64)

@@ -67,11 +67,25 @@ on meta tensors checks every shape without computing anything.
 Every registry classification model of torchvision 0.29 traces; none needs special handling.
 A model that does not (data-dependent control flow) raises `NotTraceable` naming it.
 
-`build` returns a real model: "untrained" is PyTorch's default initialisation drawn from `seed`;
-"imagenet" loads torchvision's IMAGENET1K_V1 weights where they exist -- the paper's trained
-ResNets, and for every architecture the original training recipe rather than torchvision's
-later, heavily augmented V2 recipe -- and DEFAULT otherwise (only vit_h_14 and regnet_y_128gf,
-which have SWAG weights only). Weights are hash-checked and unpickled with `weights_only=True`.
+`load` returns a real, frozen model: "untrained" is PyTorch's default initialisation drawn
+from the MODEL_INIT stream of the config's seed (the draw the ResNet figures have always
+used, so their numbers are unchanged); "imagenet" loads the
+weights of models.weights.imagenet_weights (IMAGENET1K_V1 where it exists -- the paper's
+trained ResNets, and for every architecture the original training recipe -- else DEFAULT),
+checked against the hash torchvision publishes and unpickled with `weights_only=True`; a
+checkpoint path loads a file written by weights.save_checkpoint (the noise-label model, the
+ImageNet weights the pipeline stores), built with the constructor arguments it records.
+
+A cut drops every `torch._assert` that checks only what the cut does not compute (see `cut`):
+FX keeps such asserts, and each ViT block asserts on its input, so a cut at ViT's second
+block otherwise ran all twelve.
+
+The static table
+----------------
+depthrep.models.architectures holds CUTS, the relative depths and the size rules as plain
+data, so that the workflow checks a config without importing torch; `python -m
+depthrep.models.vision generate` rewrites it, and a test checks it equals this module.
+`python -m depthrep.models.vision table [ARCH ...]` prints the cut table (`describe_cuts`).
 
 Image sizes
 -----------
@@ -87,10 +101,7 @@ patch size; MaxViT: every stage's input divisible by its partition size 7, i.e. 
 from __future__ import annotations
 
 import functools
-import os
-import pickle
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pandas as pd
 import torch
@@ -102,13 +113,13 @@ from torchvision.models.feature_extraction import (
     get_graph_node_names,
 )
 
-UNTRAINED = "untrained"
-IMAGENET = "imagenet"
+from ..seeds import MODEL_INIT, stream_seed
+from . import IMAGENET, UNTRAINED, freeze
+from .weights import WeightsUnavailable, imagenet_state_dict, imagenet_weights, read_checkpoint
+
 DEFAULT_IMAGE_SIZE = 224
-
-
-class WeightsUnavailable(RuntimeError):
-    """ImageNet weights cannot be had (offline, or a broken file in the torch hub cache)."""
+# Keys of the auxiliary classifiers in GoogLeNet's and Inception v3's ImageNet files (never built).
+_AUX_KEYS = ("aux1.", "aux2.", "AuxLogits.")
 
 
 class NotTraceable(RuntimeError):
@@ -123,32 +134,47 @@ def names() -> list[str]:
 # ----------------------------------------------------------------------------- the cut table
 
 _RESNET = {"conv1": "relu", "conv2": "layer1", "conv3": "layer2", "conv4": "layer3", "conv5": "layer4"}
-_RESNETS = ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "wide_resnet50_2",
-            "wide_resnet101_2", "resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d"]
+_RESNETS = [
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "resnet152",
+    "wide_resnet50_2",
+    "wide_resnet101_2",
+    "resnext50_32x4d",
+    "resnext101_32x8d",
+    "resnext101_64x4d",
+]
 
 # Index of the ReLU just before each of the five max pools in `features`.
 _VGG_STAGE_ENDS = {
-    "vgg11": [1, 4, 9, 14, 19], "vgg11_bn": [2, 6, 13, 20, 27],
-    "vgg13": [3, 8, 13, 18, 23], "vgg13_bn": [5, 12, 19, 26, 33],
-    "vgg16": [3, 8, 15, 22, 29], "vgg16_bn": [5, 12, 22, 32, 42],
-    "vgg19": [3, 8, 17, 26, 35], "vgg19_bn": [5, 12, 25, 38, 51],
+    "vgg11": [1, 4, 9, 14, 19],
+    "vgg11_bn": [2, 6, 13, 20, 27],
+    "vgg13": [3, 8, 13, 18, 23],
+    "vgg13_bn": [5, 12, 19, 26, 33],
+    "vgg16": [3, 8, 15, 22, 29],
+    "vgg16_bn": [5, 12, 22, 32, 42],
+    "vgg19": [3, 8, 17, 26, 35],
+    "vgg19_bn": [5, 12, 25, 38, 51],
 }
 
 # Index in `features` of the last block at output stride 2, 4, 8, 16, 32.
 _FEATURES_STAGE_ENDS = {
     **{f"efficientnet_b{k}": [1, 2, 3, 5, 8] for k in range(8)},
-    "efficientnet_v2_s": [1, 2, 3, 5, 7], "efficientnet_v2_m": [1, 2, 3, 5, 8],
+    "efficientnet_v2_s": [1, 2, 3, 5, 7],
+    "efficientnet_v2_m": [1, 2, 3, 5, 8],
     "efficientnet_v2_l": [1, 2, 3, 5, 8],
     "mobilenet_v2": [1, 3, 6, 13, 18],
-    "mobilenet_v3_small": [0, 1, 3, 8, 12], "mobilenet_v3_large": [1, 3, 6, 12, 16],
+    "mobilenet_v3_small": [0, 1, 3, 8, 12],
+    "mobilenet_v3_large": [1, 3, 6, 12, 16],
 }
 
 _FOUR_STAGES = ["stem", "stage1", "stage2", "stage3", "stage4"]
 _STEM_AND_FOUR_STAGES = {
     "convnext": ["features.0", "features.1", "features.3", "features.5", "features.7"],
     "swin": ["features.0", "features.1", "features.3", "features.5", "features.7"],
-    "regnet": ["stem", "trunk_output.block1", "trunk_output.block2", "trunk_output.block3",
-               "trunk_output.block4"],
+    "regnet": ["stem", "trunk_output.block1", "trunk_output.block2", "trunk_output.block3", "trunk_output.block4"],
     "maxvit": ["stem", "blocks.0", "blocks.1", "blocks.2", "blocks.3"],
 }
 
@@ -183,13 +209,28 @@ def _cut_table() -> dict[str, dict[str, str]]:
     for arch in ["shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"]:
         table[arch] = {name: name for name in ["conv1", "stage2", "stage3", "stage4", "conv5"]}
     table["alexnet"] = {f"conv{i + 1}": f"features.{end}" for i, end in enumerate([1, 4, 7, 9, 11])}
-    table["squeezenet1_0"] = {"conv1": "features.1", "fire4": "features.5", "fire8": "features.10",
-                              "fire9": "features.12", "conv10": "classifier.2"}
-    table["squeezenet1_1"] = {"conv1": "features.1", "fire3": "features.4", "fire5": "features.7",
-                              "fire9": "features.12", "conv10": "classifier.2"}
+    table["squeezenet1_0"] = {
+        "conv1": "features.1",
+        "fire4": "features.5",
+        "fire8": "features.10",
+        "fire9": "features.12",
+        "conv10": "classifier.2",
+    }
+    table["squeezenet1_1"] = {
+        "conv1": "features.1",
+        "fire3": "features.4",
+        "fire5": "features.7",
+        "fire9": "features.12",
+        "conv10": "classifier.2",
+    }
     table["googlenet"] = {name: name for name in ["conv1", "conv3", "inception3b", "inception4e", "inception5b"]}
-    table["inception_v3"] = {"conv2d_2b": "Conv2d_2b_3x3", "conv2d_4a": "Conv2d_4a_3x3", "mixed_5d": "Mixed_5d",
-                             "mixed_6e": "Mixed_6e", "mixed_7c": "Mixed_7c"}
+    table["inception_v3"] = {
+        "conv2d_2b": "Conv2d_2b_3x3",
+        "conv2d_4a": "Conv2d_4a_3x3",
+        "mixed_5d": "Mixed_5d",
+        "mixed_6e": "Mixed_6e",
+        "mixed_7c": "Mixed_7c",
+    }
     return table
 
 
@@ -200,29 +241,85 @@ CUTS: dict[str, dict[str, str]] = _cut_table()
 # model per family.
 MIN_IMAGE_SIZE: dict[str, int] = {
     "alexnet": 31,
-    "convnext_base": 32, "convnext_large": 32, "convnext_small": 32, "convnext_tiny": 32,
-    "densenet121": 29, "densenet161": 29, "densenet169": 29, "densenet201": 29,
-    "efficientnet_b0": 1, "efficientnet_b1": 1, "efficientnet_b2": 1, "efficientnet_b3": 1,
-    "efficientnet_b4": 1, "efficientnet_b5": 1, "efficientnet_b6": 1, "efficientnet_b7": 1,
-    "efficientnet_v2_l": 1, "efficientnet_v2_m": 1, "efficientnet_v2_s": 1,
+    "convnext_base": 32,
+    "convnext_large": 32,
+    "convnext_small": 32,
+    "convnext_tiny": 32,
+    "densenet121": 29,
+    "densenet161": 29,
+    "densenet169": 29,
+    "densenet201": 29,
+    "efficientnet_b0": 1,
+    "efficientnet_b1": 1,
+    "efficientnet_b2": 1,
+    "efficientnet_b3": 1,
+    "efficientnet_b4": 1,
+    "efficientnet_b5": 1,
+    "efficientnet_b6": 1,
+    "efficientnet_b7": 1,
+    "efficientnet_v2_l": 1,
+    "efficientnet_v2_m": 1,
+    "efficientnet_v2_s": 1,
     "googlenet": 15,
     "inception_v3": 75,
     "maxvit_t": 221,
-    "mnasnet0_5": 1, "mnasnet0_75": 1, "mnasnet1_0": 1, "mnasnet1_3": 1,
-    "mobilenet_v2": 1, "mobilenet_v3_large": 1, "mobilenet_v3_small": 1,
-    "regnet_x_16gf": 1, "regnet_x_1_6gf": 1, "regnet_x_32gf": 1, "regnet_x_3_2gf": 1,
-    "regnet_x_400mf": 1, "regnet_x_800mf": 1, "regnet_x_8gf": 1,
-    "regnet_y_128gf": 1, "regnet_y_16gf": 1, "regnet_y_1_6gf": 1, "regnet_y_32gf": 1, "regnet_y_3_2gf": 1,
-    "regnet_y_400mf": 1, "regnet_y_800mf": 1, "regnet_y_8gf": 1,
-    "resnet101": 1, "resnet152": 1, "resnet18": 1, "resnet34": 1, "resnet50": 1,
-    "resnext101_32x8d": 1, "resnext101_64x4d": 1, "resnext50_32x4d": 1,
-    "shufflenet_v2_x0_5": 1, "shufflenet_v2_x1_0": 1, "shufflenet_v2_x1_5": 1, "shufflenet_v2_x2_0": 1,
-    "squeezenet1_0": 21, "squeezenet1_1": 17,
-    "swin_b": 4, "swin_s": 4, "swin_t": 4,
-    "swin_v2_b": 4, "swin_v2_s": 4, "swin_v2_t": 4,
-    "vgg11": 16, "vgg11_bn": 16, "vgg13": 16, "vgg13_bn": 16, "vgg16": 16, "vgg16_bn": 16, "vgg19": 16, "vgg19_bn": 16,
-    "vit_b_16": 16, "vit_b_32": 32, "vit_h_14": 14, "vit_l_16": 16, "vit_l_32": 32,
-    "wide_resnet101_2": 1, "wide_resnet50_2": 1,
+    "mnasnet0_5": 1,
+    "mnasnet0_75": 1,
+    "mnasnet1_0": 1,
+    "mnasnet1_3": 1,
+    "mobilenet_v2": 1,
+    "mobilenet_v3_large": 1,
+    "mobilenet_v3_small": 1,
+    "regnet_x_16gf": 1,
+    "regnet_x_1_6gf": 1,
+    "regnet_x_32gf": 1,
+    "regnet_x_3_2gf": 1,
+    "regnet_x_400mf": 1,
+    "regnet_x_800mf": 1,
+    "regnet_x_8gf": 1,
+    "regnet_y_128gf": 1,
+    "regnet_y_16gf": 1,
+    "regnet_y_1_6gf": 1,
+    "regnet_y_32gf": 1,
+    "regnet_y_3_2gf": 1,
+    "regnet_y_400mf": 1,
+    "regnet_y_800mf": 1,
+    "regnet_y_8gf": 1,
+    "resnet101": 1,
+    "resnet152": 1,
+    "resnet18": 1,
+    "resnet34": 1,
+    "resnet50": 1,
+    "resnext101_32x8d": 1,
+    "resnext101_64x4d": 1,
+    "resnext50_32x4d": 1,
+    "shufflenet_v2_x0_5": 1,
+    "shufflenet_v2_x1_0": 1,
+    "shufflenet_v2_x1_5": 1,
+    "shufflenet_v2_x2_0": 1,
+    "squeezenet1_0": 21,
+    "squeezenet1_1": 17,
+    "swin_b": 4,
+    "swin_s": 4,
+    "swin_t": 4,
+    "swin_v2_b": 4,
+    "swin_v2_s": 4,
+    "swin_v2_t": 4,
+    "vgg11": 16,
+    "vgg11_bn": 16,
+    "vgg13": 16,
+    "vgg13_bn": 16,
+    "vgg16": 16,
+    "vgg16_bn": 16,
+    "vgg19": 16,
+    "vgg19_bn": 16,
+    "vit_b_16": 16,
+    "vit_b_32": 32,
+    "vit_h_14": 14,
+    "vit_l_16": 16,
+    "vit_l_32": 32,
+    "wide_resnet101_2": 1,
+    "wide_resnet50_2": 1,
 }
 
 
@@ -280,10 +377,14 @@ class _EmptyOnMeta(TorchFunctionMode):
 
 def _construct(arch: str, image_size: int, imagenet: bool = False) -> nn.Module:
     """torchvision's builder without weights; a size it rejects becomes a ValueError naming both."""
+    return _build(arch, _constructor_arguments(arch, image_size, imagenet))
+
+
+def _build(arch: str, arguments: dict) -> nn.Module:
     try:
-        return torchvision.models.get_model(arch, weights=None, **_constructor_arguments(arch, image_size, imagenet))
+        return torchvision.models.get_model(arch, weights=None, **arguments)
     except (AssertionError, ValueError) as err:
-        raise ValueError(f"torchvision cannot build {arch} for {image_size}x{image_size} images: {err}") from err
+        raise ValueError(f"torchvision cannot build {arch} with {arguments}: {err}") from err
 
 
 @functools.cache
@@ -296,17 +397,6 @@ def meta_model(arch: str, image_size: int = DEFAULT_IMAGE_SIZE) -> nn.Module:
     with _EmptyOnMeta():
         model = _construct(arch, image_size)
     return freeze(model.to("meta"))
-
-
-def freeze(model: nn.Module) -> nn.Module:
-    """Eval mode and no parameter gradients: the model is a fixed function of its input.
-
-    Eval mode makes batch norm use its running statistics, so images in one batch do not
-    influence each other; inverting a representation needs gradients of the input only.
-    """
-    model.eval()
-    model.requires_grad_(False)
-    return model
 
 
 # ----------------------------------------------------------------------------- graph and cuts
@@ -338,9 +428,20 @@ def cuts(arch: str) -> dict[str, str]:
 
 
 _HEAD_LEAVES = (
-    nn.Linear, nn.Dropout, nn.Flatten, nn.Identity, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d,
-    nn.LayerNorm, nn.modules.batchnorm._NormBase, nn.ReLU, nn.GELU, nn.SiLU, nn.Hardswish,
-    nn.Tanh, torchvision.ops.misc.Permute,
+    nn.Linear,
+    nn.Dropout,
+    nn.Flatten,
+    nn.Identity,
+    nn.AdaptiveAvgPool2d,
+    nn.AdaptiveMaxPool2d,
+    nn.LayerNorm,
+    nn.modules.batchnorm._NormBase,
+    nn.ReLU,
+    nn.GELU,
+    nn.SiLU,
+    nn.Hardswish,
+    nn.Tanh,
+    torchvision.ops.misc.Permute,
 )
 
 
@@ -386,7 +487,7 @@ def _trunk(arch: str) -> list[tuple[str, int]]:
         if len(candidates) >= 5 or len(below) < 2:
             return [(name, last) for name, _, last in candidates]
         at = parts.index(largest)
-        parts[at: at + 1] = below
+        parts[at : at + 1] = below
 
 
 def default_cuts(arch: str) -> dict[str, str]:
@@ -422,15 +523,37 @@ def cut(model: nn.Module, arch: str, layers) -> nn.Module:
 
     Built with torchvision's feature extraction, which drops every node after the deepest
     requested cut: a forward to an early cut never runs the later stages or the classifier.
+    FX keeps `torch._assert` calls (they may raise), so the shape checks inside later blocks
+    (every ViT encoder block asserts its input is 3-D) would keep those blocks alive: the
+    asserts that come after the last operation the cuts need are dropped, with what only they
+    used; the asserts on the way to the cuts (e.g. ViT's input size checks) stay.
     """
     table = _check_layers(arch, layers)
     try:
-        extractor = create_feature_extractor(
-            model, return_nodes={table[layer]: layer for layer in layers}, suppress_diff_warning=True
-        )
+        extractor = create_feature_extractor(model, return_nodes={table[layer]: layer for layer in layers}, suppress_diff_warning=True)
     except torch.fx.proxy.TraceError as err:
         raise NotTraceable(f"torch.fx cannot trace {arch}, so it cannot be cut at graph nodes: {err}") from err
+    _drop_later_asserts(extractor)
     return freeze(extractor)
+
+
+def _drop_later_asserts(module: torch.fx.GraphModule) -> None:
+    """Remove the asserts after the last node the outputs need, then what only they used."""
+    graph = module.graph
+    order = {node: i for i, node in enumerate(graph.nodes)}
+    needed, todo = set(), [node for node in graph.nodes if node.op == "output"]
+    while todo:
+        node = todo.pop()
+        if node not in needed:
+            needed.add(node)
+            todo.extend(node.all_input_nodes)
+    last = max(order[node] for node in needed if node.op != "output")
+    dropped = [node for node in graph.nodes if node.op == "call_function" and node.target is torch._assert and order[node] > last]
+    for node in dropped:
+        graph.erase_node(node)
+    if dropped:
+        graph.eliminate_dead_code()
+        module.recompile()
 
 
 class SingleCut(nn.Module):
@@ -469,6 +592,7 @@ def cut_shapes(arch: str, image_size: int = DEFAULT_IMAGE_SIZE) -> dict[str, tor
             shapes[layer] = output.shape
             if layer == deepest:
                 raise _DeepestCutReached
+
         return hook
 
     handles = [modules[node].register_forward_hook(record(layer)) for layer, node in table.items()]
@@ -507,35 +631,30 @@ def min_image_size(arch: str) -> int:
     return MIN_IMAGE_SIZE[arch] if arch in MIN_IMAGE_SIZE else measure_min_image_size(arch)
 
 
-def _check_image_size(arch: str, image_size: int, weights: str) -> None:
-    """A ValueError naming the model and the size when `arch` cannot take `image_size` images."""
+def check_image_size(arch: str, image_size: int, imagenet: bool = False) -> None:
+    """A ValueError naming the model and the size when `arch` cannot take `image_size` images
+    (with its ImageNet weights when `imagenet`)."""
+    _check_arch(arch)
     smallest = min_image_size(arch)
     if image_size < smallest:
         raise ValueError(f"{arch} needs images of at least {smallest}x{smallest} pixels; got {image_size}")
     if not _fixed_size(arch):
         return  # convolutional trunks take every size from their minimum on (checked to +39 once)
-    if weights == IMAGENET and image_size != imagenet_image_size(arch):
+    if imagenet and image_size != imagenet_image_size(arch):
         trained = imagenet_image_size(arch)
         raise ValueError(
             f"{arch} with ImageNet weights ({imagenet_weights(arch)}) works only at {trained}x{trained} "
             f"pixels (its input size is fixed by the weights); got {image_size}. "
-            "Use weights='untrained' to build it for another size."
+            "Use untrained weights to build it for another size."
         )
-    if weights == UNTRAINED and not _reaches_deepest_cut(arch, image_size):
+    if not _reaches_deepest_cut(arch, image_size):
         raise ValueError(
             f"{arch} cannot be built for {image_size}x{image_size} images (ViT: a multiple of the patch "
             "size; MaxViT: every stage's input divisible by 7)"
         )
 
 
-# ----------------------------------------------------------------------------- weights and build
-
-
-def imagenet_weights(arch: str):
-    """IMAGENET1K_V1 where torchvision has it (the paper's, and the original recipe), else DEFAULT."""
-    _check_arch(arch)
-    available = torchvision.models.get_model_weights(arch)
-    return getattr(available, "IMAGENET1K_V1", available.DEFAULT)
+# ----------------------------------------------------------------------------- weights and loading
 
 
 def imagenet_image_size(arch: str) -> int:
@@ -543,48 +662,65 @@ def imagenet_image_size(arch: str) -> int:
     return imagenet_weights(arch).meta["min_size"][0]
 
 
-def imagenet_weights_file(arch: str) -> Path:
-    """Where torchvision's weights API keeps the ImageNet weights file of `arch` (torch hub cache)."""
-    url = imagenet_weights(arch).url
-    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(url).path)
+def constructor_arguments(arch: str, image_size: int | None = None, imagenet: bool = False) -> dict:
+    """What torchvision's builder is given beyond `weights=None`, and what a checkpoint records
+    (`load` builds a checkpoint's model with them). Fixed-size models (ViT, MaxViT) are built for
+    `image_size` (their ImageNet size when None or with ImageNet weights)."""
+    if not _fixed_size(arch):
+        return _constructor_arguments(arch, DEFAULT_IMAGE_SIZE, imagenet)
+    return _constructor_arguments(arch, imagenet_image_size(arch) if imagenet or image_size is None else image_size, imagenet)
 
 
-def imagenet_state_dict(arch: str) -> dict:
-    """The ImageNet weights of `arch`, from the torch hub cache or downloaded, hash-checked.
-
-    `weights_only=True` unpickles tensors and plain containers only, so a tampered file cannot
-    run code. The auxiliary classifiers of GoogLeNet and Inception v3 are left out (never built).
-    """
-    weights = imagenet_weights(arch)
-    try:
-        state = weights.get_state_dict(progress=False, check_hash=True, weights_only=True)
-    except (OSError, RuntimeError, pickle.UnpicklingError, EOFError) as err:  # URLError is an OSError
-        raise WeightsUnavailable(
-            f"ImageNet weights for {arch} ({weights}) could not be downloaded, or the file in the torch "
-            f"cache is broken ({type(err).__name__}: {err}). Download {weights.url} and put it at "
-            f"{imagenet_weights_file(arch)} (set TORCH_HOME to use another cache folder)."
-        ) from err
-    return {key: value for key, value in state.items() if not key.startswith(("aux1.", "aux2.", "AuxLogits."))}
+def _weights(arch: str, weights: str | Path) -> tuple[dict | None, bool, dict | None]:
+    """(state dict or None, ImageNet-trained, constructor arguments a checkpoint records or None)."""
+    if weights == UNTRAINED:
+        return None, False, None
+    if weights == IMAGENET:
+        state = imagenet_state_dict(arch)
+        return {key: value for key, value in state.items() if not key.startswith(_AUX_KEYS)}, True, None
+    checkpoint = read_checkpoint(weights, arch)
+    settings = checkpoint.get("settings") or {}
+    return checkpoint["state_dict"], settings.get("weights") == IMAGENET, settings.get("constructor")
 
 
-def build(arch: str, weights: str = UNTRAINED, image_size: int = DEFAULT_IMAGE_SIZE, seed: int = 0) -> nn.Module:
-    """`arch` in eval mode with frozen parameters, for square images of `image_size` pixels.
+def load(arch: str, weights: str | Path = UNTRAINED, seed: int = 0, image_size: int | None = None) -> nn.Module:
+    """`arch` frozen (see models.freeze), for square images of `image_size` pixels.
 
-    weights: "untrained" (PyTorch's default initialisation drawn from `seed`, leaving the global
-    random state untouched) or "imagenet" (see `imagenet_weights`). Raises ValueError for a size
-    the model cannot take and WeightsUnavailable when the ImageNet weights cannot be had.
+    weights: "untrained" (PyTorch's default initialisation, drawn from the MODEL_INIT stream of
+    the config's `seed`, see depthrep.seeds; the global random state is left as it was),
+    "imagenet" (see weights.imagenet_weights: hash-checked, loaded weights_only) or the path of a
+    checkpoint written by weights.save_checkpoint (built with the constructor arguments it
+    records, else as an untrained model).
+    image_size: checked against the model's minimum (and, for ViT and MaxViT, the size it is
+    built for); None builds fixed-size models for their ImageNet size and checks nothing else.
+    Raises ValueError for a size the model cannot take, WeightsUnavailable for weights that
+    cannot be had or do not fit.
     """
     _check_arch(arch)
-    if weights not in (UNTRAINED, IMAGENET):
-        raise ValueError(f"weights must be {UNTRAINED!r} or {IMAGENET!r}, got {weights!r}")
-    _check_image_size(arch, image_size, weights)
-    state = imagenet_state_dict(arch) if weights == IMAGENET else None
+    if image_size is not None and weights == IMAGENET:
+        check_image_size(arch, image_size, imagenet=True)  # before any download
+    state, imagenet, recorded = _weights(arch, weights)
+    if image_size is not None:
+        check_image_size(arch, image_size, imagenet=imagenet)
+    arguments = {**constructor_arguments(arch, image_size, imagenet), **(recorded or {})}
+    if image_size is not None and arguments != {**arguments, **_size_argument(arch, image_size)}:
+        raise ValueError(f"{arch} from {weights} is built for another image size ({arguments}); got {image_size}")
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        model = _construct(arch, image_size, imagenet=state is not None)
+        torch.manual_seed(stream_seed(seed, MODEL_INIT))
+        model = _build(arch, arguments)
     if state is not None:
-        model.load_state_dict(state)
+        try:
+            model.load_state_dict(state)
+        except RuntimeError as err:
+            raise WeightsUnavailable(f"weights {weights} do not fit {arch} as built ({arguments}): {err}") from err
     return freeze(model)
+
+
+def conv1_kernels(arch: str, weights: str | Path) -> torch.Tensor:
+    """The weights of the model's first convolution (64 x 3 x 7 x 7 for ResNets): Fig S5's kernels."""
+    model = load(arch, weights)
+    first = next(m for m in model.modules() if isinstance(m, nn.Conv2d))
+    return first.weight.detach().cpu()
 
 
 def describe_cuts(archs=None) -> pd.DataFrame:
@@ -592,12 +728,95 @@ def describe_cuts(archs=None) -> pd.DataFrame:
     rows = []
     for arch in archs or names():
         for layer, node in cuts(arch).items():
-            rows.append({
-                "architecture": arch,
-                "cut": layer,
-                "node": node,
-                "relative_depth": relative_depth(arch, layer),
-                "min_image_size": min_image_size(arch),
-                "hand_written": arch in CUTS,
-            })
+            rows.append(
+                {
+                    "architecture": arch,
+                    "cut": layer,
+                    "node": node,
+                    "relative_depth": relative_depth(arch, layer),
+                    "min_image_size": min_image_size(arch),
+                    "hand_written": arch in CUTS,
+                }
+            )
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- the static table
+
+TABLE_MODULE = Path(__file__).with_name("architectures.py")
+
+
+def _size_step(arch: str) -> int | None:
+    """The multiple an untrained fixed-size model's input must be (ViT: its patch size); None
+    where the rule is not a multiple (MaxViT, checked when the model is built)."""
+    if arch.startswith("vit_"):
+        return int(arch.rsplit("_", 1)[-1])
+    return None if _fixed_size(arch) else 1
+
+
+def static_table(archs=None) -> dict[str, dict]:
+    """What the torch-free depthrep.models.architectures holds for each architecture: its cuts
+    (name: node), their relative depths, the minimum image size, and the size rules of
+    fixed-size models (ImageNet size, size step)."""
+    table = {}
+    for arch in archs or names():
+        fixed = _fixed_size(arch)
+        table[arch] = {
+            "cuts": cuts(arch),
+            "relative_depth": {layer: round(relative_depth(arch, layer), 6) for layer in cuts(arch)},
+            "min_image_size": min_image_size(arch),
+            "size_step": _size_step(arch),
+            "imagenet_image_size": imagenet_image_size(arch) if fixed else None,
+        }
+    return table
+
+
+def table_source(table: dict[str, dict]) -> str:
+    """The text of depthrep/models/architectures.py for `table`."""
+    lines = [
+        '"""Every torchvision classification model this project can cut, without importing torch.',
+        "",
+        "GENERATED by `python -m depthrep.models.vision generate` (then `ruff format`) from",
+        "depthrep.models.vision (CUTS, relative_depth, MIN_IMAGE_SIZE, the size rules);",
+        "tests/test_vision_models.py checks that it equals what that module computes",
+        f"(torchvision {torchvision.__version__.split('+')[0]}). Do not edit it by hand.",
+        "",
+        "ARCHITECTURES[arch]:",
+        "    cuts                 {cut name: torchvision graph node}, shallow to deep (five of them)",
+        "    relative_depth       {cut name: node index / index of the logits}, in (0, 1]",
+        "    min_image_size       the smallest square input that reaches the deepest cut",
+        "    size_step            an input side must be a multiple of it (ViT: the patch size); None:",
+        "                         another rule, checked when the model is built (MaxViT)",
+        "    imagenet_image_size  the only size with ImageNet weights (fixed-size models), else None",
+        '"""',
+        "",
+        "ARCHITECTURES = {",
+    ]
+    for arch, entry in table.items():
+        lines.append(f'    "{arch}": {{')
+        for key, value in entry.items():
+            lines.append(f'        "{key}": {value!r},'.replace("'", '"'))
+        lines.append("    },")
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m depthrep.models.vision table [ARCH ...]` prints the cut table (markdown);
+    `... generate` rewrites depthrep/models/architectures.py from this module."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["generate"]:
+        TABLE_MODULE.write_text(table_source(static_table()))
+        print(f"wrote {TABLE_MODULE}")
+        return 0
+    if args[:1] == ["table"]:
+        print(describe_cuts(args[1:] or None).to_markdown(index=False, floatfmt=".3f"))
+        return 0
+    print(main.__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
