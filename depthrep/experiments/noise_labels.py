@@ -87,15 +87,19 @@ def train_noise_model(
     arch: str = "resnet50",
     device: torch.device | None = None,
     workers: int = 0,
+    keep_path=None,
 ) -> pd.DataFrame:
     """Train the noise-label model, write it with models.save_checkpoint, return the history.
 
     checkpoint: the resume file (training.fit), removed once the model is written: it holds the
     optimizer's state too (three times the model) and nothing a finished run needs.
+    keep_path: epoch -> file, for the epochs of settings.keep_epochs (training.fit).
     """
     model = untrained_model(arch, data, settings.seed)
     identity = {"arch": arch, "data": dataclasses.asdict(data)}
-    history = fit(model, NoiseImages(data), settings, checkpoint, device=device, workers=workers, identity=identity)
+    history = fit(
+        model, NoiseImages(data), settings, checkpoint, device=device, workers=workers, identity=identity, keep_path=keep_path, keep_as=arch
+    )
     accuracy = final_train_accuracy(history)
     log.info("noise model: final training accuracy %.4f after %d epochs", accuracy, len(history))
     save_checkpoint(

@@ -196,6 +196,109 @@ def reduce(activations, features: int = 2048, method: str = "projection", seed: 
     return reduced / features**0.5
 
 
+def gram_coordinates(activations, block: int = 1 << 16) -> torch.Tensor:
+    """(n, r) float64 coordinates whose inner products are the examples' inner products.
+
+    With K = X X^T (n x n, accumulated in float64 over blocks of `block` features, so a float32
+    layer of any width is never copied whole) and K = V diag(l) V^T, returns V sqrt(l) for the
+    r eigenvalues above rounding noise, largest first. Every measure here depends on the
+    examples through their inner products only -- linear CKA (a function of the Gram matrix),
+    SVCCA (the SVD step keeps the same directions, up to a rotation CCA ignores) and the singular
+    values of any group of rows -- so this reduction to at most n values per example is exact
+    for all of them, for any subset of the rows.
+    """
+    x = activations if torch.is_tensor(activations) else torch.as_tensor(np.asarray(activations))
+    x = x.detach().reshape(x.shape[0], -1)
+    gram = torch.zeros(x.shape[0], x.shape[0], dtype=torch.float64, device=x.device)
+    for start in range(0, x.shape[1], block):
+        part = x[:, start : start + block].to(torch.float64)
+        gram += part @ part.T
+    values, vectors = torch.linalg.eigh(gram.cpu())
+    values, vectors = values.flip(0), vectors.flip(1)
+    tolerance = float(values.max().clamp(min=0)) * x.shape[0] * torch.finfo(torch.float64).eps
+    kept = values > tolerance
+    return vectors[:, kept] * values[kept].sqrt()
+
+
+class CountSketch:
+    """A count sketch (Charikar et al. 2002; feature hashing, Weinberger et al. 2009): each of a
+    layer's p features is added, with a random sign, to one of `features` buckets.
+
+    A random projection with one +-1 per feature: inner products between examples are kept in
+    expectation, with a spread ~ ||x|| ||y|| / sqrt(features), and it costs O(p) per example
+    with no projection matrix to draw or store (a dense Gaussian projection of a 3-million-value
+    VGG16 layer to 8192 values would be 100 GB). Buckets and signs are drawn once from `seed`,
+    so batches sketched separately line up. Bucket sums are differences of one cumulative sum
+    over the features sorted by bucket (float64): deterministic on every device, unlike
+    scatter-adds.
+    """
+
+    def __init__(self, size: int, features: int, seed: int):
+        generator = torch.Generator().manual_seed(seed)
+        buckets = torch.randint(features, (size,), generator=generator)
+        self.signs = (torch.randint(2, (size,), generator=generator) * 2 - 1).to(torch.float64)
+        self.order = torch.argsort(buckets, stable=True)
+        counts = torch.bincount(buckets, minlength=features)
+        self.ends = torch.cumsum(counts, 0)  # each bucket's end (exclusive) in the sorted order
+        self.starts = self.ends - counts
+        self.size, self.features = size, features
+
+    def __call__(self, activations: torch.Tensor) -> torch.Tensor:
+        """(n, features) float64 sketches of (n, ...) activations."""
+        x = activations.reshape(activations.shape[0], -1)
+        if x.shape[1] != self.size:
+            raise ValueError(f"this sketch is for {self.size} features, got {x.shape[1]}")
+        device, order = x.device, self.order.to(x.device)
+        signed = x.to(torch.float64)[:, order] * self.signs.to(device)[order]
+        total = torch.cat([signed.new_zeros(x.shape[0], 1), signed.cumsum(1)], dim=1)  # total[:, j]: the first j values
+        return total[:, self.ends.to(device)] - total[:, self.starts.to(device)]
+
+
+def normalised_grams(activations: list, rows: torch.Tensor | None = None) -> torch.Tensor:
+    """(k, n * n): each activation matrix's centred Gram matrix over `rows` (default all),
+    flattened and scaled to unit Frobenius norm (zero for a constant layer). Linear CKA of two
+    of them is their dot product, so `m @ m.T` is the CKA of every pair at once."""
+    out = []
+    for x in activations:
+        x = _matrix(x)
+        x = x[rows] if rows is not None else x
+        x = x - x.mean(dim=0)
+        gram = (x @ x.T).flatten()
+        norm = torch.linalg.norm(gram)
+        out.append(gram / norm if norm > 0 else torch.full_like(gram, float("nan")))
+    return torch.stack(out)
+
+
+def cka_matrix(activations: list) -> torch.Tensor:
+    """Linear CKA between every pair of activation matrices (same examples), k x k."""
+    grams = normalised_grams(activations)
+    return grams @ grams.T
+
+
+def bootstrap_cka_matrix(
+    activations: list, draws: int, seed: int = 0, level: float = 0.95, chunk: int = 8
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Percentile bootstrap intervals (low, high), k x k each, of every pairwise linear CKA.
+
+    Each draw resamples the n examples with replacement -- the same rows for every matrix, so
+    a pair keeps its pairing -- from a generator seeded by `seed`, and computes all pairs at
+    once (`cka_matrix` of the resampled rows); `chunk` draws are held at a time. As in
+    `bootstrap`, undefined draws are left out.
+    """
+    n = _matrix(activations[0]).shape[0]
+    generator = torch.Generator().manual_seed(seed)
+    rows = torch.randint(n, (draws, n), generator=generator)
+    values = []
+    for start in range(0, draws, chunk):
+        for r in rows[start : start + chunk]:
+            grams = normalised_grams(activations, r)
+            values.append(grams @ grams.T)
+    stacked = torch.stack(values).numpy()
+    tail = (1 - level) / 2
+    low, high = np.nanquantile(stacked, [tail, 1 - tail], axis=0)
+    return torch.from_numpy(low), torch.from_numpy(high)
+
+
 # ----------------------------------------------------------------------------- bootstrap
 
 
