@@ -29,7 +29,7 @@ from depthrep import engine
 from depthrep.engine import Descent, Linear
 from depthrep.engine.blur import gaussian_blur
 from depthrep.engine.reference import octave
-from depthrep.models.resnet import SingleCut, load_resnet
+from depthrep.models.vision import SingleCut, load
 from depthrep.pipeline.runtime import pick_device
 
 BLUR = Linear(2.4, 0.4)
@@ -78,9 +78,9 @@ def main(argv=None) -> None:
         options.error("--problems, --steps, --size and --repeats must be positive")
 
     device = pick_device(args.device)
-    model = load_resnet(args.arch, seed=0)
-    forward = SingleCut(model, args.layer).to(device, memory_format=torch.channels_last)
-    theirs = SingleCut(copy.deepcopy(model).requires_grad_(True), args.layer).to(device)  # his model: trainable, as loaded
+    model = load(args.arch, seed=0)
+    forward = SingleCut(model, args.arch, args.layer).to(device, memory_format=torch.channels_last)
+    theirs = SingleCut(copy.deepcopy(model).requires_grad_(True), args.arch, args.layer).to(device)  # his model: trainable, as loaded
     shape = (3, args.size, args.size)
     images = torch.rand((args.problems, *shape), generator=torch.Generator().manual_seed(0)).to(device)
     with torch.no_grad():

@@ -37,7 +37,7 @@ from depthrep.experiments.layer_inversion import embed_target, invert_layer
 from depthrep.images import load_image
 from depthrep.models import classifiers
 from depthrep.models.mlp import mlp
-from depthrep.models.resnet import SingleCut, load_resnet
+from depthrep.models.vision import SingleCut, load
 from depthrep.pipeline import plan, runtime
 from depthrep.training.fit import TrainSettings, fit
 
@@ -102,16 +102,16 @@ def inversions(config: dict, device, report: Report, iterations: int, size: int)
     jobs = plan.all_inversions(config)
     image = load_image("sample:chelsea", size, config["resize"])
     for model_name in sorted({job.model for job in jobs}):
-        model = load_resnet(model_name, "untrained", seed=config["seed"]).to(device)
+        model = load(model_name, "untrained", seed=config["seed"]).to(device)
         for layer, update in sorted({(job.layer, job.update) for job in jobs if job.model == model_name}):
             runs = {job.run for job in jobs if (job.model, job.layer, job.update) == (model_name, layer, update)}
             settings = config["runs"][max(runs, key=lambda r: config["runs"][r]["iterations"])]
             descent = Descent.of({**settings, "iterations": iterations, "precision": report.precision})
-            embedded = embed_target(model, image, config["shift_std"], config["seed"], device, layers=[layer])
-            invert_layer(model, layer, embedded, descent.replace(iterations=1), update, device, seed=config["seed"])  # warm-up
-            _, seconds = timed(device, invert_layer, model, layer, embedded, descent, update, device, seed=config["seed"])
+            embedded = embed_target(model, model_name, image, config["shift_std"], config["seed"], device, layers=[layer])
+            invert_layer(model, model_name, layer, embedded, descent.replace(iterations=1), update, device, seed=config["seed"])  # warm-up
+            _, seconds = timed(device, invert_layer, model, model_name, layer, embedded, descent, update, device, seed=config["seed"])
             per_problem_step = seconds / (iterations * len(descent.lr_candidates) * len(descent.seeds))
-            step_flops = flops(_step, model, layer, embedded, descent, device)
+            step_flops = flops(_step, model, model_name, layer, embedded, descent, device)
             batch = len(descent.lr_candidates) * len(descent.seeds)
             projected = sum(
                 per_problem_step
@@ -125,9 +125,9 @@ def inversions(config: dict, device, report: Report, iterations: int, size: int)
             report.line(f"invert {model_name} {layer} {update} ({size}px, batch {batch})", seconds, step_flops * iterations, projected)
 
 
-def _step(model, layer, embedded, descent: Descent, device) -> None:
+def _step(model, arch: str, layer: str, embedded, descent: Descent, device) -> None:
     """One step of the batch the job solves (every candidate and seed): forward and backward."""
-    forward = SingleCut(model, layer).to(device, memory_format=torch.channels_last)
+    forward = SingleCut(model, arch, layer).to(device, memory_format=torch.channels_last)
     image = embedded["image"]
     count = len(descent.lr_candidates) * len(descent.seeds)
     x = image.expand(count, *image.shape).to(device).contiguous(memory_format=torch.channels_last).requires_grad_(True)

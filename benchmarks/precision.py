@@ -24,7 +24,7 @@ import yaml
 from depthrep.engine import Descent
 from depthrep.experiments.layer_inversion import embed_target, invert_layer
 from depthrep.images import load_image
-from depthrep.models.resnet import load_resnet
+from depthrep.models.vision import load
 from depthrep.pipeline import runtime
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def main(argv=None) -> None:
     config = yaml.safe_load((ROOT / "config.yaml").read_text())
     device = runtime.configure(deterministic=True, device=args.device)
     precisions = ["fp32", "bf16"] + (["tf32"] if device.type == "cuda" else [])
-    model = load_resnet("resnet50", "untrained", seed=config["seed"]).to(device)
+    model = load("resnet50", "untrained", seed=config["seed"]).to(device)
     image = load_image("sample:chelsea", args.size, config["resize"])
     base = {**config["runs"]["fixed"], "iterations": args.iterations, "seeds": list(range(args.seeds))}
     print(
@@ -53,7 +53,7 @@ def main(argv=None) -> None:
         f"{'|dm_g|':>10}{'/sd':>7}{'|dm_i|':>10}{'/sd':>7}{'seconds':>9}"
     )
     for layer in args.layers:
-        embedded = embed_target(model, image, config["shift_std"], config["seed"], device, layers=[layer])
+        embedded = embed_target(model, "resnet50", image, config["shift_std"], config["seed"], device, layers=[layer])
         rows = {}
         for precision in precisions:
             start = time.perf_counter()

@@ -1,6 +1,8 @@
-"""Command line: invert one layer of a ResNet for one image and print the paper's distances.
+"""Command line: invert one layer of a vision model for one image and print the paper's distances.
 
 depthrep invert --model resnet50 --layer conv3 --image sample:chelsea --size 64
+depthrep invert --model vit_b_16 --layer block5 --size 64   (any torchvision classification model;
+                                                             `python -m depthrep.models.vision table` lists the cuts)
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import sys
 from . import engine, images, seeds
 from .engine import Descent, Linear
 from .experiments.layer_inversion import embed_target
-from .models import LAYER_NAMES, RESNET_NAMES
-from .models.resnet import SingleCut, load_resnet
+from .models.architectures import ARCHITECTURES
+from .models.vision import SingleCut, load
 from .models.weights import WeightsUnavailable
 from .pipeline import runtime
 
@@ -25,9 +27,11 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="depthrep", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True)
     invert = commands.add_parser("invert", help="invert one layer for one image")
-    invert.add_argument("--model", default="resnet50", choices=RESNET_NAMES)
+    invert.add_argument(
+        "--model", default="resnet50", choices=sorted(ARCHITECTURES), metavar="MODEL", help="a torchvision classification model"
+    )
     invert.add_argument("--weights", default="untrained", help="untrained, imagenet or a checkpoint path")
-    invert.add_argument("--layer", default="conv3", choices=LAYER_NAMES)
+    invert.add_argument("--layer", default="conv3", help="one of the model's five named cuts (ResNets: conv1..conv5)")
     invert.add_argument("--image", default="sample:chelsea", help="an image file or sample:<name>")
     invert.add_argument("--size", type=int, default=64, help="side of the square the image is resized to")
     invert.add_argument("--iterations", type=int, default=200)
@@ -51,9 +55,12 @@ def parser() -> argparse.ArgumentParser:
 def invert(args: argparse.Namespace) -> dict:
     """The chosen learning rate and the paper's distances; a_g written to args.out."""
     device = runtime.configure(deterministic=True, device=args.device)
+    layers = list(ARCHITECTURES[args.model]["cuts"])
+    if args.layer not in layers:
+        raise ValueError(f"--layer {args.layer}: {args.model} has the cuts {layers}")
     image = images.load_image(args.image, args.size)
-    model = load_resnet(args.model, args.weights, seed=args.seed).to(device)
-    embedded = embed_target(model, image, args.shift_std, args.seed, device)
+    model = load(args.model, args.weights, seed=args.seed, image_size=args.size).to(device)
+    embedded = embed_target(model, args.model, image, args.shift_std, args.seed, device, layers=[args.layer])
     descent = Descent(
         iterations=args.iterations,
         loss_scale=args.loss_scale,
@@ -83,7 +90,7 @@ def invert(args: argparse.Namespace) -> dict:
         args.lr,
         f"blur {args.blur[0]:g} -> {args.blur[1]:g}" if blur else "no blur",
     )
-    best = engine.sweep(SingleCut(model, args.layer), [problem], descent, tuple(image.shape))[0]
+    best = engine.sweep(SingleCut(model, args.model, args.layer), [problem], descent, tuple(image.shape))[0]
     finals = ", ".join(f"{row.lr:g}: {row.m_g:.4g}" for row in best.candidates.itertuples())
     log.info("final m_g per learning rate: %s; kept %g", finals, best.lr)
     if args.out and best.input is not None:

@@ -17,12 +17,16 @@ imports it when called).
     INITIAL_INPUT    22     an inversion's a_0 ~ N(init_mean, init_std)         the run's seed s
     SHIFT            23     the shift a' - a ~ N(0, shift_std) of eq. 7         -
     OUTPUT_NOISE     24     Fig S2's N(0, noise_std) draws added to O(a)        -
+    PHOTO_CROPS      25     an image set's random crops of the sample photos    image
+    NOISY_COPIES     26     an image set's N(0, sigma) copies of its target     sigma's position
+    SKETCH           27     the count sketch of a layer's activations           cut's position
+    BOOTSTRAP        28     the images each bootstrap draw resamples            -
 
 Who derives what: the engine is "seed in, draw out" (Problem.seed seeds that problem's a_0,
 metrics.shifted takes the seed of its shift). The experiments and the CLI take the config's
 seed and derive: each problem's seed from (seed, INITIAL_INPUT, s) for every s of the run's
 `seeds:` (records keep s itself), the shift's from (seed, SHIFT), Fig S2's noise from (seed,
-OUTPUT_NOISE); models.resnet.load_resnet, models.mlp.mlp and models.classifiers.build seed
+OUTPUT_NOISE); models.vision.load, models.mlp.mlp and models.classifiers.build seed
 PyTorch's init from (seed, MODEL_INIT); training seeds data order and the epoch's RNG from
 (seed, DATA_ORDER | EPOCH_RNG, epoch). A model is therefore the same for every figure that
 asks for its architecture under one config seed (the untrained ResNet50 is the noise model's
@@ -45,6 +49,10 @@ MODEL_INIT = 21
 INITIAL_INPUT = 22
 SHIFT = 23
 OUTPUT_NOISE = 24
+PHOTO_CROPS = 25
+NOISY_COPIES = 26
+SKETCH = 27
+BOOTSTRAP = 28
 
 # stream -> the names of its indices (their number is checked).
 INDICES = {
@@ -56,6 +64,10 @@ INDICES = {
     INITIAL_INPUT: ("run seed",),
     SHIFT: (),
     OUTPUT_NOISE: (),
+    PHOTO_CROPS: ("image",),
+    NOISY_COPIES: ("sigma",),
+    SKETCH: ("cut",),
+    BOOTSTRAP: (),
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 # script job (Snakemake hands this sys.path to scripts), also in the conda envs of envs/.
 sys.path.insert(0, workflow.basedir)
 
+from depthrep.models.architectures import ARCHITECTURES
 from depthrep.pipeline import paths, plan
 from depthrep.pipeline.code import digest
 from depthrep.pipeline.config import (
@@ -29,15 +30,26 @@ if submits_to_slurm(sys.argv) and not shutil.which("sbatch"):
     )
 
 NAME = "[A-Za-z][A-Za-z0-9_]*"
+SIZED = f"{NAME}(@[0-9]+)?"  # noise@<epoch>, <target>@<size>
+# Every architecture and cut name of depthrep.models.architectures (longest first); a state may be
+# noise@<epoch>, a target <target>@<size> (depthrep.pipeline.plan).
+ARCHS = "|".join(sorted(ARCHITECTURES, key=len, reverse=True))
+CUT_NAMES = "|".join(
+    sorted(
+        {c for a in ARCHITECTURES.values() for c in a["cuts"]}, key=len, reverse=True
+    )
+)
 
 
 wildcard_constraints:
     run=NAME,
-    state=NAME,
-    target=NAME,
-    model="resnet18|resnet50|resnet152",
-    layer="conv[1-5]",
+    state=SIZED,
+    target=SIZED,
+    model=ARCHS,
+    layer=CUT_NAMES,
     update_rule="plain|blur",
+    image_set=NAME,
+    epoch="[0-9]+",
     dataset="cifar10|cifar100",
     architecture="(mlp|conv)_(standard|inverted)",
 
@@ -54,12 +66,12 @@ def one_of(names):
 
 
 def target_spec(wildcards):
-    return config["targets"][wildcards.target]
+    return config["targets"][plan.target_name(wildcards.target)]
 
 
 def image_file(target):
     """The image file of a target: a download, a local file, or none (sample)."""
-    spec = config["targets"][target]
+    spec = config["targets"][plan.target_name(target)]
     if isinstance(spec, dict):
         return paths.EXTRACTED.format(target=target, member=Path(spec["member"]).name)
     if plan.is_stand_in(spec):
@@ -74,11 +86,15 @@ def image_source(target, input):
 
 def state_weights(model, state):
     """The checkpoint a model's weights come from: nothing (untrained), the ImageNet weights the
-    pipeline fetched and checked, the noise-label model."""
+    pipeline fetched and checked, the noise-label model (after an epoch: noise@<epoch>).
+    """
     if state == "imagenet":
         return paths.IMAGENET_MODEL.format(model=model)
     if state == plan.NOISE:
         return paths.NOISE_MODEL.format(model=model)
+    base, epoch = plan.split_name(state)
+    if base == plan.NOISE and epoch is not None:
+        return paths.NOISE_EPOCH.format(model=model, epoch=epoch)
     return []
 
 
@@ -91,10 +107,20 @@ def training_settings(block):
     return {**config[block]["training"], "seed": config["seed"]}
 
 
+def kept_epochs(block, pattern, **wildcards):
+    """The checkpoints a training job keeps (its training.keep_epochs), other wildcards left in."""
+    return [
+        pattern.format(**wildcards, epoch=e)
+        for e in sorted(set(config[block]["training"].get("keep_epochs") or []))
+    ]
+
+
 def input_files():
     """Every input file of this run, for the provenance record: images and weights."""
     files = []
-    for target in plan.used_targets(config) + plan.mlp_targets(config):
+    used = plan.used_targets(config) + plan.mlp_targets(config)
+    used += plan.image_set_targets(config)
+    for target in dict.fromkeys(plan.target_name(t) for t in used):
         if isinstance(config["targets"][target], dict):
             files += [paths.DOWNLOAD.format(target=target), image_file(target)]
     files += [paths.TARGET.format(target=t) for t in plan.used_targets(config)]
@@ -106,6 +132,19 @@ def input_files():
         paths.NOISE_MODEL.format(model=m) for m in plan.used_models(config, plan.NOISE)
     ]
     files += [paths.CIFAR_RECORD.format(dataset=d) for d in plan.used_datasets(config)]
+    states = {
+        job.state for job in plan.all_inversions(config) + plan.used_activations(config)
+    }
+    files += [
+        state_weights(plan.noise_arch(config), s)
+        for s in sorted(states)
+        if plan.split_name(s)[1] is not None
+    ]
+    files += [
+        paths.CIFAR_RECORD.format(dataset=d)
+        for job in plan.used_activations(config)
+        for d in plan.image_set_datasets(config, job.image_set)
+    ]
     return sorted(set(files), key=files.index)
 
 
@@ -128,6 +167,7 @@ def all_outputs():
     tables += [
         paths.SEC7_GAPS.format(figure=f) for f in plan.made_of_kind(config, "sec7")
     ]
+    tables += beyond_tables()
     return figures + tables + noise_histories() + [paths.SUMMARY, paths.PROVENANCE]
 
 
@@ -145,3 +185,34 @@ def figure_labels(wildcards):
         "figure": wildcards.figure,
         "kind": config["figures"][wildcards.figure]["kind"],
     }
+
+
+def beyond_tables():
+    """The tables of the architecture, epoch and representation figures this preset makes."""
+    kinds = {
+        plan.ARCHITECTURES_KIND: [paths.DEPTH_TABLE],
+        plan.EPOCHS_KIND: [paths.EPOCH_TABLE],
+        plan.REPRESENTATIONS_KIND: [paths.SIMILARITY_TABLE, paths.SPECTRUM_TABLE],
+    }
+    return [
+        pattern.format(figure=f)
+        for kind, patterns in kinds.items()
+        for f in plan.made_of_kind(config, kind)
+        for pattern in patterns
+    ]
+
+
+def copies_image(image_set):
+    """The image file of an image set's noisy copies' target (none for a sample photo)."""
+    copies = config["image_sets"][image_set].get("copies")
+    return image_file(copies["target"]) if copies else []
+
+
+def copies_source(image_set, input):
+    copies = config["image_sets"][image_set].get("copies")
+    return image_source(copies["target"], input) if copies else None
+
+
+def representation_jobs(wildcards):
+    plan.require_figure(config, wildcards.figure)
+    return plan.activation_jobs(config, wildcards.figure)

@@ -8,6 +8,7 @@ rule summary:
         ],
         inversions=paths.INVERSION_TABLE,
         noise=noise_histories(),
+        beyond=beyond_tables(),
     output:
         report(paths.SUMMARY, caption="../report/summary.rst", category="Summary"),
     log:

@@ -56,7 +56,7 @@ rule prepare_target:
     params:
         code=code("prepare_target.py"),
         spec=target_spec,
-        size=config["image_size"],
+        size=lambda w: plan.target_size(config, w.target),
         resize=config["resize"],
     script:
         "../scripts/prepare_target.py"

@@ -1,6 +1,7 @@
 # The trained models: the noise-label ResNet (Sec 5; the `noise` training state) and the
 # Sec 7 CIFAR classifiers. Training jobs are GPU jobs; a killed one resumes from its last
-# finished epoch (the resume file is deliberately not an output, so Snakemake keeps it).
+# finished epoch (the resume file is deliberately not an output, so Snakemake keeps it). Each
+# also keeps the weights of the epochs its training.keep_epochs lists (noise@<epoch>).
 
 
 rule train_noise_classifier:
@@ -11,6 +12,7 @@ rule train_noise_classifier:
             caption="../report/noise_training.rst",
             category="Tables",
         ),
+        epochs=kept_epochs("noise_model", paths.NOISE_EPOCH, model="{model}"),
     log:
         paths.log("train_noise_classifier", "model"),
     benchmark:
@@ -58,6 +60,12 @@ rule train_cifar_classifier:
         paths.CIFAR_RECORD,
     output:
         history=paths.CLASSIFIER_HISTORY,
+        epochs=kept_epochs(
+            "cifar",
+            paths.CLASSIFIER_EPOCH,
+            dataset="{dataset}",
+            architecture="{architecture}",
+        ),
     log:
         paths.log("train_cifar_classifier", "dataset", "architecture"),
     benchmark:

@@ -1,9 +1,9 @@
-"""Snakemake script: Fig S5, the Conv1 kernels of one ResNet in several training states.
+"""Snakemake script: Fig S5, the first convolution's kernels of one model in several training states.
 
 params.panels  [{label, weights ("imagenet", "untrained" or a checkpoint file) or null, reason}]
 """
 
-from depthrep.models.resnet import conv1_kernels
+from depthrep.models.vision import conv1_kernels
 from depthrep.pipeline import joblog
 from depthrep.plotting import kernels
 

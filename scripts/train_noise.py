@@ -5,6 +5,7 @@ params.training  TrainSettings fields: epochs, batch_size, lr, seed, shuffle, ev
 params.resume    resume file written after every epoch; deliberately NOT a declared output, so
                  Snakemake leaves it in place when a job is killed and the rerun resumes from it
 params.workers   DataLoader worker processes generating the noise (0: in the training process)
+output.epochs    the checkpoints of training.keep_epochs, in that order (states noise@<epoch>)
 """
 
 from depthrep.experiments import noise_labels
@@ -15,13 +16,16 @@ from depthrep.training.fit import TrainSettings
 joblog.log_to(snakemake.log[0])
 p = snakemake.params
 device = runtime.configure(p.deterministic, snakemake.threads, p.device)
+settings = TrainSettings(**p.training)
+kept = dict(zip(settings.keep_epochs, snakemake.output.epochs, strict=True))
 history = noise_labels.train_noise_model(
     noise_labels.NoiseSettings(**p.data),
-    TrainSettings(**p.training),
+    settings,
     snakemake.output.model,
     p.resume,
     arch=snakemake.wildcards.model,
     device=device,
     workers=p.workers,
+    keep_path=kept.__getitem__,
 )
 write_csv(history, snakemake.output.history)

@@ -21,7 +21,7 @@ from depthrep import engine
 from depthrep.engine import Descent, Linear
 from depthrep.engine.blur import gaussian_blur
 from depthrep.engine.reference import octave
-from depthrep.models.resnet import SingleCut, load_resnet
+from depthrep.models.vision import SingleCut, load
 
 ITERATIONS = 20
 TOLERANCE = 1e-10  # float64: the two loops differ only in the rounding of the blur kernel and the conv order
@@ -53,11 +53,11 @@ class NewResNet(nn.Module):
 def setting():
     """An untrained ResNet18 in float64 (the engine's frozen copy and the author's trainable one),
     a 32 x 32 image and its Conv2 embedding."""
-    frozen = load_resnet("resnet18", seed=0).double()
+    frozen = load("resnet18", seed=0).double()
     theirs = NewResNet(copy.deepcopy(frozen).requires_grad_(True).eval())  # his model: parameters require gradients
     assert all(p.requires_grad for p in theirs.parameters())
     image = torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
-    forward = SingleCut(frozen, "conv2")
+    forward = SingleCut(frozen, "resnet18", "conv2")
     with torch.no_grad():
         target = forward(image[None])[0]
         assert torch.equal(theirs(image[None])[0], target)

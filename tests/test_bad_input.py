@@ -27,7 +27,7 @@ from workflow import copy_run, copy_workflow, edit_preset, planned_jobs, snakema
 from depthrep import engine, files
 from depthrep.engine import Descent, Linear
 from depthrep.images import ImageError, load_image, save_image
-from depthrep.models import resnet, weights
+from depthrep.models import vision, weights
 from depthrep.models.weights import load_tensors
 
 TINY = ("--configfile", "presets/tiny.yaml")
@@ -41,7 +41,7 @@ FIG2_CONV1 = "results/inversions/fixed/resnet50/untrained/dalmatian/conv1_blur"
 @pytest.fixture
 def resnet18_checkpoint(tmp_path) -> Path:
     path = tmp_path / "resnet18.pt"
-    weights.save_checkpoint(path, "resnet18", resnet.load_resnet("resnet18"))
+    weights.save_checkpoint(path, "resnet18", vision.load("resnet18"))
     return path
 
 
@@ -49,31 +49,31 @@ def test_a_truncated_checkpoint_is_named_as_unreadable(resnet18_checkpoint):
     data = resnet18_checkpoint.read_bytes()
     resnet18_checkpoint.write_bytes(data[: len(data) // 2])
     with pytest.raises(weights.WeightsUnavailable, match=rf"checkpoint {resnet18_checkpoint} is unreadable"):
-        resnet.load_resnet("resnet18", resnet18_checkpoint)
+        vision.load("resnet18", resnet18_checkpoint)
 
 
 def test_a_file_that_is_not_a_checkpoint_is_named_as_unreadable(tmp_path):
     path = tmp_path / "weights.pt"
     path.write_text("these are not weights\n")
     with pytest.raises(weights.WeightsUnavailable, match=rf"checkpoint {path} is unreadable"):
-        resnet.load_resnet("resnet18", path)
+        vision.load("resnet18", path)
 
 
 def test_a_missing_checkpoint_is_named(tmp_path):
     with pytest.raises(weights.WeightsUnavailable, match=rf"checkpoint {tmp_path / 'gone.pt'} does not exist"):
-        resnet.load_resnet("resnet18", tmp_path / "gone.pt")
+        vision.load("resnet18", tmp_path / "gone.pt")
 
 
 def test_a_checkpoint_of_another_architecture_is_refused(resnet18_checkpoint):
     with pytest.raises(weights.WeightsUnavailable, match=r"is for 'resnet18', not 'resnet50'"):
-        resnet.load_resnet("resnet50", resnet18_checkpoint)
+        vision.load("resnet50", resnet18_checkpoint)
 
 
 def test_a_checkpoint_whose_weights_do_not_fit_its_architecture_is_refused(tmp_path):
     path = tmp_path / "mislabelled.pt"
-    torch.save({"arch": "resnet50", "state_dict": resnet.load_resnet("resnet18").state_dict()}, path)
+    torch.save({"arch": "resnet50", "state_dict": vision.load("resnet18").state_dict()}, path)
     with pytest.raises(weights.WeightsUnavailable, match=rf"weights {path} do not fit resnet50"):
-        resnet.load_resnet("resnet50", path)
+        vision.load("resnet50", path)
 
 
 @pytest.mark.parametrize("content", [torch.zeros(3), {"arch": "resnet18", "state_dict": [1, 2]}], ids=["tensor", "no-dict"])
@@ -81,7 +81,7 @@ def test_a_checkpoint_without_a_state_dict_is_refused(tmp_path, content):
     path = tmp_path / "other.pt"
     torch.save(content, path)
     with pytest.raises(weights.WeightsUnavailable, match=rf"checkpoint {path} holds no 'state_dict'"):
-        resnet.load_resnet("resnet18", path)
+        vision.load("resnet18", path)
 
 
 class Payload:
@@ -98,7 +98,7 @@ def test_a_checkpoint_holding_code_is_refused_without_running_it(tmp_path):
     path, marker = tmp_path / "evil.pt", tmp_path / "code-ran"
     torch.save({"arch": "resnet18", "state_dict": Payload(marker)}, path)
     with pytest.raises(weights.WeightsUnavailable, match=rf"checkpoint {path} is unreadable"):
-        resnet.load_resnet("resnet18", path)
+        vision.load("resnet18", path)
     assert not marker.exists()
 
 
@@ -121,7 +121,7 @@ def test_imagenet_weights_missing_offline_say_what_to_download_and_where(offline
     expected = weights.imagenet_weights_file("resnet18")
     assert expected.is_relative_to(offline)
     with pytest.raises(weights.WeightsUnavailable) as error:
-        resnet.load_resnet("resnet18", "imagenet")
+        vision.load("resnet18", "imagenet")
     message = str(error.value)
     assert "ImageNet weights for resnet18" in message and "offline" in message
     assert f"Download {weights.imagenet_weights('resnet18').url} and put it at {expected}" in message
@@ -135,7 +135,7 @@ def test_a_broken_imagenet_weights_file_in_the_cache_is_named(offline):
     with pytest.raises(
         weights.WeightsUnavailable, match=rf"{cached} has sha256 [0-9a-f]{{64}}, but torchvision publishes .* put it at {cached}"
     ):
-        resnet.load_resnet("resnet18", "imagenet")
+        vision.load("resnet18", "imagenet")
 
 
 # --- target images --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from PIL import Image
 from depthrep import cli, images
 from depthrep.engine import Descent
 from depthrep.experiments.layer_inversion import embed_target, invert_layer
-from depthrep.models.resnet import load_resnet
+from depthrep.models.vision import load
 
 SMALL = ["invert", "--model", "resnet18", "--layer", "conv1", "--size", "32", "--iterations", "30"]
 
@@ -39,10 +39,10 @@ def test_the_cli_gives_the_pipelines_inversion_for_its_seed(capsys):
     """--seed c is a config's seed c with the run seed 0: model, a_0 and shift as the pipeline draws them."""
     assert cli.main([*SMALL, "--seed", "3", "--lr", "0.1"]) == 0
     values = printed(capsys)
-    model, image, cpu = load_resnet("resnet18", seed=3), images.load_image("sample:chelsea", 32), torch.device("cpu")
-    embedded = embed_target(model, image, 0.05, 3, cpu)
+    model, image, cpu = load("resnet18", seed=3), images.load_image("sample:chelsea", 32), torch.device("cpu")
+    embedded = embed_target(model, "resnet18", image, 0.05, 3, cpu)
     descent = Descent(iterations=30, lr_candidates=(0.1,), seeds=(0,))
-    (row,), _, _ = invert_layer(model, "conv1", embedded, descent, "plain", cpu, seed=3)
+    (row,), _, _ = invert_layer(model, "resnet18", "conv1", embedded, descent, "plain", cpu, seed=3)
     for name, value in values.items():
         assert value == pytest.approx(row[name], rel=1e-3), name  # printed to 4 digits
 

@@ -37,13 +37,57 @@ CONFIG_ERRORS = {
     "out of range": (lambda c: c.update(image_size=-3), "image_size: -3 is less than the minimum of 8"),
     "no iterations": (lambda c: c["runs"]["fixed"].update(iterations=0), "runs.fixed.iterations: 0 is less than the minimum of 1"),
     "unknown model": (
-        figure("fig2", models=["resnet34"]),
-        "figures.fig2.models.0: 'resnet34' is not one of ['resnet18', 'resnet50', 'resnet152']",
+        figure("fig2", models=["resnet19"]),
+        "figures.fig2.models: unknown model 'resnet19'; any torchvision classification model: ['alexnet', 'convnext_base'",
     ),
-    "unknown layer": (figure("fig2", layers=["conv6"]), "figures.fig2.layers.0: 'conv6' is not one of ['conv1'"),
+    "unknown layer": (
+        figure("fig2", layers=["conv6"]),
+        "figures.fig2.layers: unknown layer 'conv6' of resnet50; choose from ['conv1', 'conv2', 'conv3', 'conv4', 'conv5']",
+    ),
+    "a cut of another model": (
+        figure("fig2", models=["vit_b_16"], layers=["conv1"]),
+        "figures.fig2.layers: unknown layer 'conv1' of vit_b_16; choose from ['block2', 'block5', 'block7', 'block10', 'block12']",
+    ),
     "unknown training state": (
         figure("fig2", states=["trained"]),
-        "figures.fig2.states: unknown training state 'trained'; choose from ['untrained', 'imagenet', 'noise']",
+        "figures.fig2.states: unknown training state 'trained'; choose from ['untrained', 'imagenet', 'noise', 'noise@0', 'noise@3', 'noise@6']",
+    ),
+    "an epoch that is not kept": (
+        figure("representations", states=["noise@4"]),
+        "figures.representations.states: unknown training state 'noise@4'; choose from",
+    ),
+    "kept epoch after the last": (
+        lambda c: c["noise_model"]["training"].update(keep_epochs=[3, 9]),
+        "noise_model.training.keep_epochs: [9] lie after the last epoch (6)",
+    ),
+    "architecture below its minimum size": (
+        figure("architectures", models=["inception_v3"], image_size=64),
+        "figures.architectures.image_size: inception_v3 needs images of at least 75x75 pixels; got 64",
+    ),
+    "ViT at a size its patches do not divide": (
+        figure("architectures", image_size=40),
+        "figures.architectures.image_size: vit_b_16 is built for a multiple of 16 pixels only (its patch size); got 40",
+    ),
+    "ImageNet ViT at another size": (
+        lambda c: c.update(weights_unavailable={}) or c["figures"]["architectures"].update(image_size=64),
+        "figures.architectures.image_size: vit_b_16 with ImageNet weights works only at 224x224 pixels; got 64",
+    ),
+    "image set too small for an architecture": (
+        lambda c: c["image_sets"]["probe"].update(image_size=16) or c["figures"]["representations"].update(models=["inception_v3"]),
+        "image_sets.probe.image_size: inception_v3 needs images of at least 75x75 pixels; got 16",
+    ),
+    "undefined image set": (
+        figure("representations", image_set="faces"),
+        "figures.representations.image_set: 'faces' is not defined under image_sets:",
+    ),
+    "noisy copies of an undefined target": (
+        lambda c: c["image_sets"]["probe"]["copies"].update(target="dog"),
+        "image_sets.probe.copies.target: 'dog' is not defined under targets:",
+    ),
+    "cut position out of range": (figure("architectures", cuts=[0]), "figures.architectures.cuts.0: 0 is less than the minimum of 1"),
+    "epoch figure cut of another model": (
+        figure("training", layers=["block2"]),
+        "figures.training.layers: resnet50 (noise_model.arch) has no cut 'block2'",
     ),
     "undefined run": (figure("fig2", run="longer"), "figures.fig2.run: 'longer' is not defined under runs:"),
     "unknown target name": (figure("fig2", targets=["dog"]), "figures.fig2.targets: 'dog' is not a target name defined under targets:"),
@@ -95,6 +139,9 @@ KIND_TYPOS = {
     "mlp_exact": "figS2",
     "kernels": "figS5",
     "sec7": "sec7",
+    "architectures": "architectures",
+    "epochs": "training",
+    "representations": "representations",
 }
 
 

@@ -12,12 +12,12 @@ from depthrep import engine
 from depthrep.engine import Descent, Linear
 from depthrep.engine.blur import gaussian_blur
 from depthrep.models.mlp import mlp
-from depthrep.models.resnet import SingleCut, load_resnet
+from depthrep.models.vision import SingleCut, load
 
 
 def resnet_problem_set(dtype):
-    model = load_resnet("resnet18", seed=0).to(dtype)
-    forward = SingleCut(model, "conv3")
+    model = load("resnet18", seed=0).to(dtype)
+    forward = SingleCut(model, "resnet18", "conv3")
     image = torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(0), dtype=dtype)
     target = forward(image[None])[0]
     problems = [

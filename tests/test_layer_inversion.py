@@ -9,7 +9,7 @@ import torch
 from depthrep import seeds
 from depthrep.engine import Descent, inversion, metrics
 from depthrep.experiments.layer_inversion import embed_target, invert_layer
-from depthrep.models.resnet import load_resnet
+from depthrep.models.vision import load
 
 CPU = torch.device("cpu")
 SHAPE = (3, 64, 64)
@@ -21,7 +21,7 @@ def corr(x: torch.Tensor, y: torch.Tensor) -> float:
 
 @pytest.fixture(scope="module")
 def model():
-    return load_resnet("resnet18", seed=0)
+    return load("resnet18", seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +41,10 @@ def run(model, image, monkeypatch, seed=0, shift_std=0.05, **settings):
         return x
 
     descent = Descent(iterations=1, trajectory_points=2, **settings)
-    embedded = embed_target(model, image, shift_std, seed, CPU)
+    embedded = embed_target(model, "resnet18", image, shift_std, seed, CPU)
     with monkeypatch.context() as patch:
         patch.setattr(inversion, "initial_inputs", spy)
-        rows, _, _ = invert_layer(model, "conv1", embedded, descent, "plain", CPU, seed=seed)
+        rows, _, _ = invert_layer(model, "resnet18", "conv1", embedded, descent, "plain", CPU, seed=seed)
     assert [row["seed"] for row in rows] == list(descent.seeds)  # records keep the run's seed s
     (x, problem_seeds), k = captured[0], len(descent.lr_candidates)
     starts = {s: x[i * k] for i, s in enumerate(descent.seeds)}
@@ -89,7 +89,7 @@ def test_the_model_a0_and_the_shift_are_seeded_from_their_own_streams(image, mon
     monkeypatch.setattr(metrics, "shifted", shifted)
     with monkeypatch.context() as patch:
         patch.setattr(torch, "manual_seed", manual_seed)
-        model = load_resnet("resnet18", seed=5)
+        model = load("resnet18", seed=5)
     _, _, problem_seeds = run(model, image, monkeypatch, seed=5, seeds=(0, 1))
     assert manual == [seeds.stream_seed(5, seeds.MODEL_INIT)]
     assert shifts == [seeds.stream_seed(5, seeds.SHIFT)]

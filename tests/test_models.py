@@ -15,12 +15,12 @@ from torch import nn
 
 from depthrep import seeds
 from depthrep.files import sha256
-from depthrep.models import LAYER_NAMES, RESNET_NAMES, mlp, resnet, weights
+from depthrep.models import LAYER_NAMES, RESNET_NAMES, mlp, vision, weights
 
 
 @pytest.fixture(scope="module")
 def resnet18():
-    return resnet.load_resnet("resnet18", "untrained", seed=0)
+    return vision.load("resnet18", "untrained", seed=0)
 
 
 def test_cuts_equal_torchvision_intermediate_outputs(resnet18):
@@ -30,16 +30,16 @@ def test_cuts_equal_torchvision_intermediate_outputs(resnet18):
     x = torch.rand(2, 3, 64, 64)
     with torch.no_grad():
         resnet18(x)
-        cuts = resnet.cut(resnet18, list(resnet.CUTS))(x)
+        cuts = vision.cut(resnet18, "resnet18", list(vision.CUTS["resnet18"]))(x)
     for hook in hooks:
         hook.remove()
-    for name in resnet.CUTS:
+    for name in vision.CUTS["resnet18"]:
         assert torch.equal(cuts[name], seen[name]), name
     assert cuts["conv1"].shape[-1] == 32  # the stem ends before the max pool (which halves again)
 
 
 def test_a_conv2_forward_runs_no_later_stage(resnet18):
-    body = resnet.cut(resnet18, ["conv2"])
+    body = vision.cut(resnet18, "resnet18", ["conv2"])
     called = []
     for name, module in body.named_modules():
         if name:
@@ -51,8 +51,8 @@ def test_a_conv2_forward_runs_no_later_stage(resnet18):
 
 
 def test_untrained_weights_are_seeded(resnet18):
-    same = resnet.load_resnet("resnet18", "untrained", seed=0)
-    other = resnet.load_resnet("resnet18", "untrained", seed=1)
+    same = vision.load("resnet18", "untrained", seed=0)
+    other = vision.load("resnet18", "untrained", seed=1)
     assert torch.equal(same.conv1.weight, resnet18.conv1.weight)
     assert not torch.equal(other.conv1.weight, resnet18.conv1.weight)
 
@@ -106,7 +106,7 @@ def cached_imagenet_file(monkeypatch, tmp_path, content) -> Path:
 def test_imagenet_weights_in_the_cache_are_checked_and_loaded_without_download(offline, resnet18, monkeypatch):
     path = cached_imagenet_file(monkeypatch, offline, resnet18.state_dict())
     assert weights.published_hash("resnet18") == sha256(path)[:8]
-    loaded = resnet.load_resnet("resnet18", "imagenet", seed=5)
+    loaded = vision.load("resnet18", "imagenet", seed=5)
     assert torch.equal(loaded.fc.weight, resnet18.fc.weight)
 
 
@@ -115,7 +115,7 @@ def test_imagenet_weights_are_loaded_with_weights_only(offline, monkeypatch):
     marker = offline / "code-ran"
     cached_imagenet_file(monkeypatch, offline, {"fc.weight": Payload(marker)})
     with pytest.raises(weights.WeightsUnavailable, match="is unreadable"):
-        resnet.load_resnet("resnet18", "imagenet")
+        vision.load("resnet18", "imagenet")
     assert not marker.exists()
 
 
@@ -127,7 +127,7 @@ def test_torchvision_publishes_a_hash_for_each_resnet():
 def test_checkpoint_round_trip(tmp_path, resnet18):
     path = tmp_path / "model.pt"
     weights.save_checkpoint(path, "resnet18", resnet18, epochs=3)
-    loaded = resnet.load_resnet("resnet18", path, seed=7)
+    loaded = vision.load("resnet18", path, seed=7)
     for name, tensor in resnet18.state_dict().items():
         assert torch.equal(loaded.state_dict()[name], tensor), name
     assert not list(tmp_path.glob("*.partial"))
@@ -145,10 +145,10 @@ def test_mlp_has_the_requested_widths_dtype_and_nonlinearity():
 
 
 def test_unknown_model_and_layer_are_refused(resnet18):
-    with pytest.raises(ValueError, match="unknown model 'resnet34'"):
-        resnet.load_resnet("resnet34")
-    with pytest.raises(ValueError, match="unknown layer"):
-        resnet.cut(resnet18, ["conv6"])
+    with pytest.raises(ValueError, match="unknown model 'resnet19'"):
+        vision.load("resnet19")
+    with pytest.raises(ValueError, match="unknown cut"):
+        vision.cut(resnet18, "resnet18", ["conv6"])
 
 
 def test_the_names_a_config_may_use_are_those_the_library_builds():
@@ -157,7 +157,7 @@ def test_the_names_a_config_may_use_are_those_the_library_builds():
 
     for name in RESNET_NAMES:
         assert weights.imagenet_weights(name).url.endswith(".pth")
-    assert tuple(resnet.CUTS) == LAYER_NAMES
+    assert tuple(vision.CUTS["resnet18"]) == LAYER_NAMES
     assert tuple(mlp_figures.EXPERIMENTS) == tuple(DRAWINGS) == plan.MLP_KINDS
 
 

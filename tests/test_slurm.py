@@ -17,7 +17,7 @@ from collections import Counter
 import cluster
 import pytest
 
-GPU_RULES = {"invert", "train_noise_classifier", "train_cifar_classifier", "mlp_experiment"}
+GPU_RULES = {"invert", "train_noise_classifier", "train_cifar_classifier", "mlp_experiment", "activations"}
 # The rules of the tiny preset that run on the submitting host (localrule: True).
 LOCAL_RULES = {"resnet_figure", "mlp_figure", "kernels_figure", "inversion_tables", "summary", "environment", "provenance"}
 

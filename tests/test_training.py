@@ -13,7 +13,7 @@ from torch.utils.data import DataLoader, Dataset
 from depthrep import seeds
 from depthrep.experiments import noise_labels as noise_data
 from depthrep.experiments.noise_labels import NoiseImages, NoiseSettings
-from depthrep.models import resnet, weights
+from depthrep.models import vision, weights
 from depthrep.models.weights import load_tensors
 from depthrep.plotting import kernels as plots
 from depthrep.training import fit as training
@@ -193,6 +193,45 @@ def test_a_checkpoint_that_cannot_be_resumed_is_discarded_with_a_line_in_the_log
     assert history.equals(fresh) and load_tensors(path)["epoch"] == 2  # trained from scratch, the file overwritten
 
 
+def _state(path):
+    return load_tensors(path)["state_dict"]
+
+
+def test_kept_epochs_are_the_weights_after_those_epochs(tmp_path):
+    """Epoch 0 is the model before training; epoch e equals a run of e epochs; nothing else changes."""
+    settings = TrainSettings(epochs=3, batch_size=8, lr=1e-2, keep_epochs=[2, 0])
+    assert settings.keep_epochs == (0, 2) and settings.identity() == dataclasses.replace(settings, keep_epochs=()).identity()
+    start, model = tiny_model(), tiny_model()
+    history = training.fit(model, SMALL_DATA, settings, device=CPU, keep_path=lambda e: tmp_path / f"m@{e}.pt", keep_as="tiny")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m@0.pt", "m@2.pt"]
+    assert all(torch.equal(a, b) for a, b in zip(_state(tmp_path / "m@0.pt").values(), start.state_dict().values(), strict=True))
+    two = tiny_model()
+    training.fit(two, SMALL_DATA, dataclasses.replace(settings, epochs=2, keep_epochs=()), device=CPU)
+    assert all(torch.equal(a, b) for a, b in zip(_state(tmp_path / "m@2.pt").values(), two.state_dict().values(), strict=True))
+    assert weights.load_checkpoint(tmp_path / "m@2.pt", "tiny").keys() == two.state_dict().keys()
+    plain = tiny_model()
+    assert training.fit(plain, SMALL_DATA, dataclasses.replace(settings, keep_epochs=()), device=CPU).equals(history)
+    assert all(torch.equal(a, b) for a, b in zip(plain.parameters(), model.parameters(), strict=True))
+
+
+def test_a_resumed_run_missing_a_kept_checkpoint_starts_over(tmp_path, caplog):
+    settings = TrainSettings(epochs=3, batch_size=8, lr=1e-2, keep_epochs=[1])
+    kept, resume = (lambda e: tmp_path / f"m@{e}.pt"), tmp_path / "resume.pt"
+    with pytest.raises(KeyboardInterrupt):  # dies in epoch 3, after epochs 1 and 2 were saved
+        training.fit(tiny_model(), Crashing(SMALL, fail_at=2 * len(SMALL_DATA) + 5), settings, resume, device=CPU, keep_path=kept)
+    (tmp_path / "m@1.pt").unlink()
+    with caplog.at_level("WARNING"):
+        training.fit(tiny_model(), SMALL_DATA, settings, resume, device=CPU, keep_path=kept)
+    assert "it is past epochs [1], whose kept checkpoints are missing" in caplog.text and (tmp_path / "m@1.pt").is_file()
+
+
+def test_kept_epochs_are_checked():
+    with pytest.raises(ValueError, match=r"keep_epochs must list epochs from 0 to epochs \(3\), got \[4\]"):
+        TrainSettings(epochs=3, keep_epochs=[4])
+    with pytest.raises(ValueError, match="give keep_path"):
+        training.fit(tiny_model(), SMALL_DATA, TrainSettings(epochs=1, keep_epochs=[1]), device=CPU)
+
+
 def test_settings_read_from_yaml_are_cast_and_bad_ones_named():
     assert TrainSettings(epochs="3", lr="1e-4").lr == 1e-4  # YAML reads 1e-4 as a string
     assert NoiseSettings(images=10.0).images == 10 and isinstance(NoiseSettings(images=10.0).images, int)
@@ -206,13 +245,19 @@ def test_settings_read_from_yaml_are_cast_and_bad_ones_named():
         NoiseSettings(std="wide")
 
 
-def test_the_noise_model_checkpoint_loads_with_load_resnet(tmp_path):
+def test_the_noise_model_checkpoint_loads_with_vision_load(tmp_path):
+    """The final model and the kept epochs load like any model; epoch 0 is the untrained model
+    and the last kept epoch the final one (the plan shares their inversions with those states)."""
     data = NoiseSettings(images=4, classes=3, image_size=32, std=0.25)
-    settings = TrainSettings(epochs=1, batch_size=4)
-    history = noise_data.train_noise_model(data, settings, tmp_path / "noise.pt", tmp_path / "resume.pt", device=CPU)
-    untrained = resnet.load_resnet("resnet50", "untrained", seed=settings.seed)
-    loaded = resnet.load_resnet("resnet50", tmp_path / "noise.pt")
+    settings = TrainSettings(epochs=1, batch_size=4, keep_epochs=[0, 1])
+    kept = lambda epoch: tmp_path / f"noise@{epoch}.pt"  # noqa: E731
+    history = noise_data.train_noise_model(data, settings, tmp_path / "noise.pt", tmp_path / "resume.pt", device=CPU, keep_path=kept)
+    untrained = vision.load("resnet50", "untrained", seed=settings.seed)
+    loaded = vision.load("resnet50", tmp_path / "noise.pt")
     assert not torch.equal(loaded.conv1.weight, untrained.conv1.weight)
+    for epoch, same in ((0, untrained), (1, loaded)):
+        model = vision.load("resnet50", kept(epoch))
+        assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), same.state_dict().values(), strict=True)), epoch
     assert not (tmp_path / "resume.pt").exists()  # removed once the model is written
     saved = torch.load(tmp_path / "noise.pt", weights_only=True)["settings"]
     assert saved["data"]["std"] == 0.25 and saved["training"]["epochs"] == 1
@@ -235,11 +280,11 @@ def test_kernel_mosaic_normalises_each_kernel():
 
 def test_fig_s5_draws_kernels_and_unavailable_panels(tmp_path):
     model_path = tmp_path / "noise.pt"
-    weights.save_checkpoint(model_path, "resnet50", resnet.load_resnet("resnet50", "untrained", seed=1))
-    kernels = resnet.conv1_kernels("resnet50", model_path)
+    weights.save_checkpoint(model_path, "resnet50", vision.load("resnet50", "untrained", seed=1))
+    kernels = vision.conv1_kernels("resnet50", model_path)
     assert kernels.shape == (64, 3, 7, 7)
     with pytest.raises(weights.WeightsUnavailable, match=f"checkpoint {tmp_path / 'absent.pt'} does not exist"):
-        resnet.conv1_kernels("resnet50", tmp_path / "absent.pt")  # a missing model is an error, not a blank panel
+        vision.conv1_kernels("resnet50", tmp_path / "absent.pt")  # a missing model is an error, not a blank panel
     panels = {"ImageNet-trained": "offline", "noise-trained": kernels}
     plots.draw_kernels(panels, "Fig S5: kernels", tmp_path / "s5.png", tmp_path / "s5.pdf", reduced="tiny")
     assert (tmp_path / "s5.png").read_bytes().startswith(PNG_MAGIC)

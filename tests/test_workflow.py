@@ -21,7 +21,9 @@ def test_dry_run_of_a_preset_plans_the_whole_dag(tmp_path, preset):
     assert jobs["inversion_tables"] == 1 and jobs["summary"] == 1 and jobs["provenance"] == 1
     if not preset:
         assert jobs["download_target"] >= 1  # the paper's archives, checksummed
-        assert jobs["fetch_imagenet_weights"] == 1  # ResNet50's, for Fig 1, S1, S3
+        # ResNet50's for Fig 1, S1, S3; the five other architectures' for the figures beyond the paper
+        assert jobs["fetch_imagenet_weights"] == 6
+        assert jobs["activations"] > 0 and jobs["fetch_cifar"] >= 1  # the image set's CIFAR test images
 
 
 def test_a_figure_the_preset_cannot_make_is_refused_with_the_reason(tmp_path):
@@ -100,8 +102,8 @@ def test_an_edit_of_the_library_reruns_what_its_code_decides(tiny_run, tmp_path)
     engine = run / "depthrep/engine/inversion.py"
     engine.write_text(engine.read_text() + "\n# an edit of the engine\n")
     jobs = planned_jobs(run, *TINY)
-    assert jobs["invert"] == 14 and jobs["mlp_experiment"] == 5  # every job that runs the engine
-    assert "prepare_target" not in jobs and "train_noise_classifier" not in jobs  # they do not
+    assert jobs["invert"] == 17 and jobs["mlp_experiment"] == 5  # every job that runs the engine
+    assert "prepare_target" not in jobs and "train_noise_classifier" not in jobs and "activations" not in jobs  # they do not
     engine.write_text(engine.read_text().replace("\n# an edit of the engine\n", ""))
     assert planned_jobs(run, *TINY) == {}  # the edit undone: nothing to do
     drawing = run / "depthrep/plotting/resnet.py"

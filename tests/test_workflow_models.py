@@ -79,13 +79,18 @@ def test_changing_the_noise_model_retrains_it_without_a_manual_step_and_reruns_o
     assert not (run / "results/models/noise_resnet50.resume.pt").exists()  # removed once training finished
     edit_preset(run / "presets/tiny.yaml", lambda p: p["noise_model"]["training"].update(epochs=7))
     jobs = planned_jobs(run, *TINY)
-    # the model, fig10's and figS4's noise inversions (Conv1 and Conv5 in the tiny preset), those
-    # two figures and figS5's kernels; no MLP figure, no target
+    # the model, fig10's and figS4's noise inversions (Conv1 and Conv5 in the tiny preset) and the
+    # training figure's after epoch 3 (its epoch 7 is fig10's), those figures and figS5's kernels,
+    # the activations of the trained states and the representations; no MLP figure, no target
     assert {k: v for k, v in jobs.items() if k not in ("summary", "provenance", "inversion_tables", "all")} == {
         "train_noise_classifier": 1,
-        "invert": 4,
+        "invert": 5,
         "resnet_figure": 2,
         "kernels_figure": 1,
+        "epochs_figure": 1,
+        "activations": 2,
+        "representation_tables": 1,
+        "representations_figure": 1,
     }
     snakemake(run, "results/models/noise_resnet50.pt", *TINY)  # no "delete it to start over"
     history = pd.read_csv(run / "results/tables/noise_training_resnet50.csv")

@@ -141,10 +141,13 @@ def train_classifier(
     verify: bool = True,
     device: torch.device | None = None,
     workers: int = 0,
+    keep_path=None,
 ) -> pd.DataFrame:
     """Train one Sec 7 classifier; return its history, with dataset and architecture columns.
 
     limits: the first (train, test) examples used; None for all.
+    keep_path: epoch -> file, for the epochs of settings.keep_epochs (checkpoints written as
+    `architecture`, loadable with classifiers.build(spec, ...) and weights.load_checkpoint).
     """
     train = load(name, root, train=True, limit=limits[0], verify=verify)
     test = load(name, root, train=False, limit=limits[1], verify=verify)
@@ -170,6 +173,8 @@ def train_classifier(
         workers=workers,
         identity=identity,
         channels_last=spec["kind"] == "conv",
+        keep_path=keep_path,
+        keep_as=architecture,
     )
     remove_resume_file(checkpoint)
     return history.assign(dataset=name, architecture=architecture)

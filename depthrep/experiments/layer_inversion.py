@@ -1,6 +1,6 @@
-"""The ResNet experiments (Fig 1-5, 10, S1, S3, S4): a target's embedding at every cut with its
-shifted reference (eq. 7, 8), and the inversion of one cut for every seed and learning-rate
-candidate of a run, solved as one batch by the engine.
+"""The layer inversions (Fig 1-5, 10, S1, S3, S4, and any torchvision architecture): a target's
+embedding at every cut with its shifted reference (eq. 7, 8), and the inversion of one cut for
+every seed and learning-rate candidate of a run, solved as one batch by the engine.
 
 Both take the config's seed: the shift a' - a is drawn from its SHIFT stream, each inversion's
 a_0 from its INITIAL_INPUT stream at the run's seed s (depthrep.seeds), so they are
@@ -14,7 +14,7 @@ from torch import nn
 
 from .. import engine
 from ..engine import Descent, metrics
-from ..models.resnet import CUTS, SingleCut, cut
+from ..models.vision import SingleCut, cut, cuts
 from ..seeds import INITIAL_INPUT, SHIFT, stream_seed
 
 UPDATES = ("plain", "blur")  # eq. 4, eq. 5
@@ -22,17 +22,23 @@ UPDATES = ("plain", "blur")  # eq. 4, eq. 5
 
 @torch.no_grad()
 def embed_target(
-    model: nn.Module, image: torch.Tensor, shift_std: float, seed: int, device: torch.device, layers: list[str] | None = None
+    model: nn.Module,
+    arch: str,
+    image: torch.Tensor,
+    shift_std: float,
+    seed: int,
+    device: torch.device,
+    layers: list[str] | None = None,
 ) -> dict:
     """Everything an inversion needs to know about one target under one model.
 
-    Returns the image a, the shifted input a' = a + N(0, shift_std) (drawn from the SHIFT
-    stream of the config's `seed`), the embedding O(a) at each of `layers` (default: every
-    cut; the forward stops at the deepest), m_s = ||O(a') - O(a)|| per layer and
+    `model` is an architecture `arch` (models.vision). Returns the image a, the shifted input
+    a' = a + N(0, shift_std) (drawn from the SHIFT stream of the config's `seed`), the embedding
+    O(a) at each of `layers` (default: every cut of `arch`; the forward stops at the deepest), m_s = ||O(a') - O(a)|| per layer and
     shift_distance = ||a' - a||.
     """
-    layers = list(layers or CUTS)
-    body = cut(model, layers).to(device)
+    layers = list(layers or cuts(arch))
+    body = cut(model, arch, layers).to(device)
     shifted = metrics.shifted(image, shift_std, stream_seed(seed, SHIFT))
     both = torch.stack([image, shifted]).to(device)
     outputs = body(both)
@@ -47,6 +53,7 @@ def embed_target(
 
 def invert_layer(
     model: nn.Module,
+    arch: str,
     layer: str,
     embedded: dict,
     descent: Descent,
@@ -65,7 +72,7 @@ def invert_layer(
     """
     if update not in UPDATES:
         raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
-    forward = SingleCut(model, layer).to(device, memory_format=torch.channels_last)  # convolutions: see engine.invert
+    forward = SingleCut(model, arch, layer).to(device, memory_format=torch.channels_last)  # convolutions: see engine.invert
     image = embedded["image"]
     target = embedded["embeddings"][layer].to(device)
     blur = descent.blur_sigma if update == "blur" else None

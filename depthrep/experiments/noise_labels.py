@@ -6,7 +6,7 @@ never has to sit in memory (the paper's 10,000 x 3 x 224 x 224 float32 images ar
 Labels are drawn once, uniformly over the classes, from a generator of their own.
 
 Like the author's code, the model is torchvision's ResNet50 with its 1000 outputs, trained
-on labels 0..classes-1; the checkpoint is therefore loadable by models.resnet.load_resnet.
+on labels 0..classes-1; the checkpoint is therefore loadable by models.vision.load.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ..models import UNTRAINED
-from ..models.resnet import load_resnet
+from ..models.vision import load
 from ..models.weights import save_checkpoint
 from ..seeds import NOISE_IMAGES, NOISE_LABELS, generator, stream_seed
 from ..training.fit import TrainSettings, check_settings, fit, remove_resume_file
@@ -96,7 +96,7 @@ def untrained_model(arch: str, settings: NoiseSettings, seed: int) -> torch.nn.M
     """The ResNet to train: PyTorch's default init drawn from `seed`, trainable, in training mode."""
     if settings.classes > OUTPUTS:
         raise ValueError(f"noise data setting classes must be at most {OUTPUTS} (the ResNet's outputs), got {settings.classes}")
-    return load_resnet(arch, UNTRAINED, seed=seed).requires_grad_(True).train()
+    return load(arch, UNTRAINED, seed=seed).requires_grad_(True).train()
 
 
 def train_noise_model(
@@ -107,17 +107,30 @@ def train_noise_model(
     arch: str = "resnet50",
     device: torch.device | None = None,
     workers: int = 0,
+    keep_path=None,
 ) -> pd.DataFrame:
     """Train the noise-label model, write it with models.save_checkpoint, return the history.
 
     checkpoint: the resume file (training.fit), removed once the model is written: it holds the
     optimizer's state too (three times the model) and nothing a finished run needs.
+    keep_path: epoch -> file, for the epochs of settings.keep_epochs (training.fit).
     """
     model = untrained_model(arch, data, settings.seed)
     identity = {"arch": arch, "data": dataclasses.asdict(data)}
     device = device or torch.device("cpu")
     images = NoiseBatches(data, device) if device.type == "cuda" else NoiseImages(data)
-    history = fit(model, images, settings, checkpoint, device=device, workers=workers, identity=identity, channels_last=True)
+    history = fit(
+        model,
+        images,
+        settings,
+        checkpoint,
+        device=device,
+        workers=workers,
+        identity=identity,
+        channels_last=True,
+        keep_path=keep_path,
+        keep_as=arch,
+    )
     accuracy = final_train_accuracy(history)
     log.info("noise model: final training accuracy %.4f after %d epochs", accuracy, len(history))
     save_checkpoint(

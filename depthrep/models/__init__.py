@@ -1,15 +1,18 @@
 """The models the paper inverts, and where their weights come from.
 
-    resnet        torchvision ResNets cut at the paper's Conv1..Conv5
-    mlp           fully connected models (section 4)
-    classifiers   the Sec 7 classifiers (widths shrinking or growing with depth)
-    weights       ImageNet weights, the project's checkpoints and tensor files (weights_only loads)
+    vision          any torchvision classification model cut at five named layers (the paper's
+                    ResNets at Conv1..Conv5 among them): building, weights, cuts, depths, sizes
+    architectures   the same models' cut names, depths and size rules without torch (generated
+                    from vision; the workflow checks a config against it)
+    mlp             fully connected models (section 4)
+    classifiers     the Sec 7 classifiers (widths shrinking or growing with depth)
+    weights         ImageNet weights, the project's checkpoints and tensor files (weights_only loads)
 
 This file holds the names a config may use; it imports no torch, so the workflow can check a
 config while Snakemake parses it.
 """
 
-RESNET_NAMES = ("resnet18", "resnet50", "resnet152")
+RESNET_NAMES = ("resnet18", "resnet50", "resnet152")  # the paper's ResNets (the noise-label model's choices)
 LAYER_NAMES = ("conv1", "conv2", "conv3", "conv4", "conv5")  # the paper's stages (He et al.)
 UNTRAINED = "untrained"
 IMAGENET = "imagenet"

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from ..files import Unreadable, atomic_path, sha256
-from . import IMAGENET, UNTRAINED
+from . import UNTRAINED
 
 
 class WeightsUnavailable(RuntimeError):
@@ -36,13 +36,16 @@ class CorruptCheckpoint(WeightsUnavailable, Unreadable):
 
 
 def imagenet_weights(arch: str):
-    """The paper's 'trained' weights of `arch`: torchvision's IMAGENET1K_V1."""
+    """The 'trained' weights of `arch`: torchvision's IMAGENET1K_V1 where it has them (the paper's
+    ResNets, and for every architecture the original training recipe rather than the later,
+    heavily augmented V2 one), else its DEFAULT (vit_h_14 and regnet_y_128gf: SWAG weights only)."""
     from torchvision import models  # here: a job that only loads tensors saves a second without it
 
     try:
-        return models.get_model_weights(arch).IMAGENET1K_V1
+        available = models.get_model_weights(arch)
     except (ValueError, KeyError, AttributeError) as err:
-        raise ValueError(f"torchvision has no IMAGENET1K_V1 weights for {arch!r}") from err
+        raise ValueError(f"torchvision has no ImageNet weights for {arch!r}") from err
+    return getattr(available, "IMAGENET1K_V1", None) or available.DEFAULT
 
 
 def imagenet_weights_file(arch: str) -> Path:
@@ -118,6 +121,11 @@ def save_checkpoint(path: str | Path, arch: str, model: nn.Module, **settings) -
 
 def load_checkpoint(path: str | Path, arch: str) -> dict:
     """The state dict of a checkpoint written by `save_checkpoint`, checked against `arch`."""
+    return read_checkpoint(path, arch)["state_dict"]
+
+
+def read_checkpoint(path: str | Path, arch: str) -> dict:
+    """A checkpoint written by `save_checkpoint` ({arch, state_dict, settings}), checked against `arch`."""
     path = Path(path)
     if not path.is_file():
         raise WeightsUnavailable(f"checkpoint {path} does not exist")
@@ -129,19 +137,10 @@ def load_checkpoint(path: str | Path, arch: str) -> dict:
         raise CorruptCheckpoint(path, f"checkpoint {path} holds no 'state_dict' entry (not written by depthrep)")
     if checkpoint.get("arch") != arch:
         raise WeightsUnavailable(f"checkpoint {path} is for {checkpoint.get('arch')!r}, not {arch!r}")
-    return checkpoint["state_dict"]
-
-
-def state_dict(arch: str, weights: str | Path) -> dict | None:
-    """The weights `weights` names for `arch`: None (untrained), ImageNet, or a checkpoint file."""
-    if weights == UNTRAINED:
-        return None
-    if weights == IMAGENET:
-        return imagenet_state_dict(arch)
-    return load_checkpoint(weights, arch)
+    return checkpoint
 
 
 def weights_source(checkpoint: str | Path | None) -> str | Path:
-    """What `state_dict` takes for a pipeline job: its weights input (the checkpoint of a trained
+    """What `vision.load` takes for a pipeline job: its weights input (the checkpoint of a trained
     state: the noise-label model, or the ImageNet weights the pipeline fetched), or untrained."""
     return checkpoint or UNTRAINED

@@ -2,7 +2,9 @@
 inputs and outputs (Snakemake wildcards in braces), the library and the tests fill them in.
 
 Wildcards: target, model, state, run, layer, update_rule (plain | blur: `update` is taken by
-Snakemake), figure, dataset, architecture, member.
+Snakemake), figure, dataset, architecture, member, epoch, image_set. A state may be noise@<epoch>
+(the noise-label model after that epoch) and a target <target>@<size> (prepared at that size);
+see depthrep.pipeline.plan.
 """
 
 from __future__ import annotations
@@ -40,6 +42,16 @@ FIGURE_PDF = "results/figures/{figure}.pdf"
 MLP_TABLE = "results/tables/{figure}.csv"
 MLP_IMAGES = "results/mlp/{figure}.pt"
 SEC7_GAPS = "results/tables/{figure}_gaps.csv"
+
+# Beyond the paper: kept epochs of the trained classifiers, activations of every cut on an image
+# set, and the tables of the architecture, epoch and representation figures.
+NOISE_EPOCH = "results/models/noise_{model}@{epoch}.pt"
+CLASSIFIER_EPOCH = "results/classifiers/{dataset}/{architecture}@{epoch}.pt"
+ACTIVATIONS = "results/activations/{image_set}/{model}/{state}.pt"
+DEPTH_TABLE = "results/tables/{figure}_depths.csv"
+EPOCH_TABLE = "results/tables/{figure}_epochs.csv"
+SIMILARITY_TABLE = "results/tables/{figure}_similarity.csv"
+SPECTRUM_TABLE = "results/tables/{figure}_spectrum.csv"
 INVERSION_TABLE = "results/tables/inversions.csv"
 TRAJECTORY_TABLE = "results/tables/trajectories.csv"
 SUMMARY = "results/summary.md"
@@ -79,6 +91,13 @@ PRODUCERS = {
     INVERSION_TRAJECTORY: "invert",
     INVERSION_INPUTS: "invert",
     MLP_IMAGES: "mlp_experiment",
+    NOISE_EPOCH: "train_noise_classifier",
+    CLASSIFIER_EPOCH: "train_cifar_classifier",
+    ACTIVATIONS: "activations",
+    DEPTH_TABLE: "architectures_figure",
+    EPOCH_TABLE: "epochs_figure",
+    SIMILARITY_TABLE: "representation_tables",
+    SPECTRUM_TABLE: "representation_tables",
     INVERSION_TABLE: "inversion_tables",
     TRAJECTORY_TABLE: "inversion_tables",
     MLP_TABLE: "mlp_experiment",  # last: its pattern also matches the tables above

@@ -6,7 +6,8 @@ can make and why the others are left out; keeping it here makes it testable with
 Vocabulary
     target  a named input image ("dalmatian"); its source may be a stand-in in a reduced preset
     state   the training state of a model: untrained, imagenet, or noise (the checkpoint of
-            the noise-label model that the pipeline trains, see `noise_model:`)
+            the noise-label model that the pipeline trains, see `noise_model:`), or noise@<e>
+            (that model after e epochs, see "beyond the paper" below)
     update  "plain" (eq. 4) or "blur" (eq. 5)
     run     a named block of inversion settings (iterations, learning rates, ...) under `runs:`
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from ..models import LAYER_NAMES, RESNET_NAMES
+from ..models.architectures import ARCHITECTURES
 from ..samples import is_sample
 from . import paths
 
@@ -100,6 +101,7 @@ def unavailable_reason(config: dict, state: str) -> str | None:
 def check(config: dict) -> None:
     """Cross-references a JSON schema cannot express; raises PlanError naming the setting."""
     _check_other_figures(config)
+    _check_beyond(config)
     for name, spec in resnet_figures(config).items():
         where = f"figures.{name}"
         if spec["run"] not in config["runs"]:
@@ -110,12 +112,14 @@ def check(config: dict) -> None:
                     f"{where}.targets: {target!r} is not a target name defined under targets: "
                     f"({sorted(config['targets'])}); give images under targets: and refer to them by name"
                 )
+        _check_models(where, spec["models"])
         for model in spec["models"]:
-            if model not in RESNET_NAMES:
-                raise PlanError(f"{where}.models: unknown model {model!r}; choose from {sorted(RESNET_NAMES)}")
-        for layer in spec["layers"]:
-            if layer not in LAYER_NAMES:
-                raise PlanError(f"{where}.layers: unknown layer {layer!r}; choose from {list(LAYER_NAMES)}")
+            for layer in spec["layers"]:
+                if layer not in ARCHITECTURES[model]["cuts"]:
+                    raise PlanError(f"{where}.layers: unknown layer {layer!r} of {model}; choose from {list(ARCHITECTURES[model]['cuts'])}")
+            _check_size(
+                f"{where}.models", model, config["image_size"], "imagenet" in spec["states"] and not unavailable_reason(config, "imagenet")
+            )
         _check_states(config, where, spec["states"], spec["models"])
     for name in config["figures"]:  # last: a caption may name any setting checked above
         caption(config, name)
@@ -125,7 +129,7 @@ def _check_states(config: dict, where: str, states: list[str], models: list[str]
     for state in states:
         if state not in known_states(config):
             raise PlanError(f"{where}.states: unknown training state {state!r}; choose from {known_states(config)}")
-        arch = config["noise_model"]["arch"] if state == NOISE else None
+        arch = config["noise_model"]["arch"] if split_name(state)[0] == NOISE else None
         if arch and any(model != arch for model in models):
             raise PlanError(
                 f"{where}: the noise state exists for {arch} only (noise_model.arch), not for "
@@ -152,7 +156,8 @@ def _check_other_figures(config: dict) -> None:
 
 
 def known_states(config: dict) -> list[str]:
-    return ["untrained", "imagenet", *([NOISE] if config.get("noise_model") else [])]
+    noise = [NOISE, *(f"{NOISE}{AT}{e}" for e in noise_epochs(config))] if config.get("noise_model") else []
+    return ["untrained", "imagenet", *noise]
 
 
 def kernels_model(config: dict) -> str:
@@ -163,6 +168,8 @@ def kernels_model(config: dict) -> str:
 def panels(config: dict, figure: str) -> list[Inversion]:
     """Every inversion the figure shows, available or not, in display order."""
     spec = config["figures"][figure]
+    if spec["kind"] in (ARCHITECTURES_KIND, EPOCHS_KIND):
+        return _beyond_panels(config, figure)
     combos = itertools.product(spec["models"], spec["states"], spec["targets"], spec["updates"], spec["layers"])
     return [Inversion(spec["run"], m, s, t, layer, u) for m, s, t, u, layer in combos]
 
@@ -174,7 +181,13 @@ def missing_states(config: dict, figure: str) -> dict[str, str]:
         unavailable = config["cifar"].get("unavailable") or {}
         return {d: unavailable[d] for d in config["cifar"]["datasets"] if d in unavailable}
     states = spec.get("states", [])
-    return {s: unavailable_reason(config, s) for s in states if unavailable_reason(config, s)}
+    if spec["kind"] in (EPOCHS_KIND, REPRESENTATIONS_KIND):
+        states = [*states, *epoch_states(config)]
+    missing = {s: unavailable_reason(config, split_name(s)[0]) for s in states if unavailable_reason(config, split_name(s)[0])}
+    if spec["kind"] == REPRESENTATIONS_KIND:
+        unavailable = (config.get("cifar") or {}).get("unavailable") or {}
+        missing |= {d: unavailable[d] for d in image_set_datasets(config, spec["image_set"]) if d in unavailable}
+    return missing
 
 
 def available(config: dict, figure: str) -> list[str]:
@@ -219,12 +232,15 @@ def figure_status(config: dict, figure: str) -> str | None:
     spec = config["figures"][figure]
     if not spec.get("enabled", True):
         return f"disabled in the config (figures.{figure}.enabled: false)"
-    if spec["kind"] in RESNET_FIGURE_KINDS:
+    if spec["kind"] in INVERSION_KINDS:
         empty = not jobs(config, figure)
+    elif spec["kind"] == REPRESENTATIONS_KIND:
+        needs = image_set_datasets(config, spec["image_set"])
+        empty = not activation_jobs(config, figure) or any(d in missing_states(config, figure) for d in needs)
     else:
         empty = spec["kind"] not in MLP_KINDS and not available(config, figure)
     if empty:
-        what = "data" if spec["kind"] == "sec7" else "weights"
+        what = "data" if spec["kind"] == "sec7" else "weights or data" if spec["kind"] == REPRESENTATIONS_KIND else "weights"
         return "; ".join(f"needs {s} {what}: {why}" for s, why in missing_states(config, figure).items())
     return None
 
@@ -245,9 +261,8 @@ def require_figure(config: dict, figure: str) -> None:
 def all_inversions(config: dict) -> list[Inversion]:
     """Every inversion of every figure the preset makes, each once, in a stable order."""
     seen: dict[Inversion, None] = {}
-    for name in made_figures(config):
-        if name in resnet_figures(config):
-            seen.update(dict.fromkeys(jobs(config, name)))
+    for name in made_of_kind(config, *INVERSION_KINDS):
+        seen.update(dict.fromkeys(jobs(config, name)))
     return list(seen)
 
 
@@ -268,6 +283,7 @@ def mlp_targets(config: dict) -> list[str]:
 def used_models(config: dict, state: str) -> list[str]:
     """The ResNets needed in `state`, by inversions and by the kernel figure."""
     models = {job.model for job in all_inversions(config) if job.state == state}
+    models |= {job.model for job in used_activations(config) if job.state == state}
     models |= {kernels_model(config) for name in made_of_kind(config, "kernels") if state in available(config, name)}
     return sorted(models)
 
@@ -357,8 +373,12 @@ def caption(config: dict, figure: str) -> str:
     fields = {key: _said(key, value) for key, value in spec.items()}
     if "run" in spec:
         fields["iterations"] = _said("iterations", config["runs"][spec["run"]]["iterations"])
-    if "image_size" in spec:
+    if "image_size" in spec and spec["kind"] in MLP_KINDS:
         fields["input_size"] = _said("input_size", 3 * spec["image_size"] ** 2)
+    if spec["kind"] == ARCHITECTURES_KIND:
+        fields["image_size"] = _said("image_size", figure_image_size(config, figure))
+    if spec["kind"] in (EPOCHS_KIND, REPRESENTATIONS_KIND):
+        fields["epochs"] = _said("epochs", noise_epochs(config))
     fields["arch"] = _said("models", kernels_model(config))
     if spec["kind"] == "sec7":
         fields["datasets"] = _said("datasets", config["cifar"]["datasets"])
@@ -373,8 +393,10 @@ def _said(key: str, value) -> str:
     lists joined with commas, a single large number with thousands separators."""
     if isinstance(value, list):
         return ", ".join(_said(key, item) for item in value if not isinstance(item, list))
-    if key in ("layers", "models") and isinstance(value, str):
-        return value.replace("conv", "Conv").replace("resnet", "ResNet")
+    if key == "models" and isinstance(value, str):
+        return DISPLAY_NAMES.get(value, value.replace("resnet", "ResNet"))
+    if key == "layers" and isinstance(value, str):
+        return value.replace("conv", "Conv")
     if key == "states":
         return STATE_LABELS.get(value, value)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 10_000:
@@ -419,3 +441,310 @@ def mlp_settings_line(config: dict, figure: str) -> str:
         f"x best of {run['lr_candidates']} ({run['step']} step), shift std {config['shift_std']:g}, seed {config['seed']}"
         + (f"; {own}" if own else "")
     )
+
+
+# ----------------------------------------------------------------------------- beyond the paper
+# Any torchvision architecture (`architectures`), the noise-label model across training
+# (`epochs`), and representation similarity and the perturbed-group spectrum
+# (`representations`, computed from activation jobs).
+#
+#   noise@<e>       the noise-label model after e epochs, for e in noise_model.training.keep_epochs
+#                   (its checkpoint paths.NOISE_EPOCH); noise@0 is the untrained model and
+#                   noise@<last> the final one, which the plan names `untrained` and `noise`, so
+#                   their inversions and activations are shared with those states
+#   <target>@<size> a target prepared at a size other than the config's image_size (the
+#                   architecture figure's own size); the target's file and inversions carry it
+
+ARCHITECTURES_KIND, EPOCHS_KIND, REPRESENTATIONS_KIND = "architectures", "epochs", "representations"
+INVERSION_KINDS = (*RESNET_FIGURE_KINDS, ARCHITECTURES_KIND, EPOCHS_KIND)  # figures made of `invert` jobs
+AT = "@"
+ARCHITECTURE_STATES = ("untrained", "imagenet")  # the states every architecture has
+# How captions and figures name the architectures the issue lists (others keep their names).
+DISPLAY_NAMES = {
+    "resnet18": "ResNet18",
+    "resnet50": "ResNet50",
+    "resnet152": "ResNet152",
+    "vgg16": "VGG16",
+    "googlenet": "GoogLeNet",
+    "inception_v3": "Inception v3",
+    "vit_b_16": "ViT-B/16",
+    "vit_l_16": "ViT-L/16",
+    "convnext_tiny": "ConvNeXt-T",
+}
+
+
+@dataclass(frozen=True)
+class Activations:
+    """One activation job: every cut of `model` in `state` on the images of `image_set`."""
+
+    image_set: str
+    model: str
+    state: str
+
+    @property
+    def path(self) -> str:
+        return paths.ACTIVATIONS.format(image_set=self.image_set, model=self.model, state=self.state)
+
+
+def display_name(arch: str) -> str:
+    return DISPLAY_NAMES.get(arch, arch)
+
+
+def noise_arch(config: dict) -> str:
+    return config["noise_model"]["arch"]
+
+
+def keep_epochs(config: dict) -> list[int]:
+    """The noise-label model's kept epochs (checkpoint files), as the config lists them."""
+    return sorted(set(config["noise_model"]["training"].get("keep_epochs") or []))
+
+
+def noise_epochs(config: dict) -> list[int]:
+    """Every epoch the noise-label model has a state for: 0 (untrained), the kept ones, the last."""
+    if not config.get("noise_model"):
+        return []
+    return sorted({0, *keep_epochs(config), config["noise_model"]["training"]["epochs"]})
+
+
+def split_name(name: str) -> tuple[str, int | None]:
+    """'noise@5' -> ('noise', 5); 'dalmatian@80' -> ('dalmatian', 80); 'noise' -> ('noise', None)."""
+    base, at, number = name.partition(AT)
+    return (base, int(number)) if at and number.isdigit() else (name, None)
+
+
+def epoch_state(config: dict, epoch: int) -> str:
+    """The state name of the noise-label model after `epoch` epochs (canonical: see above)."""
+    if epoch == 0:
+        return "untrained"
+    return NOISE if epoch == config["noise_model"]["training"]["epochs"] else f"{NOISE}{AT}{epoch}"
+
+
+def canonical_state(config: dict, state: str) -> str:
+    """noise@0 -> untrained, noise@<last> -> noise; every other state as it is."""
+    base, epoch = split_name(state)
+    return epoch_state(config, epoch) if base == NOISE and epoch is not None and config.get("noise_model") else state
+
+
+def state_epoch(config: dict, state: str) -> int | None:
+    """The training epoch of a state of the noise-label model (untrained: 0), else None."""
+    if state == "untrained":
+        return 0
+    if state == NOISE:
+        return config["noise_model"]["training"]["epochs"]
+    base, epoch = split_name(state)
+    return epoch if base == NOISE else None
+
+
+def sized_target(config: dict, target: str, size: int) -> str:
+    """A target's name at `size` pixels: itself at the config's image_size, else <target>@<size>."""
+    return target if size == config["image_size"] else f"{target}{AT}{size}"
+
+
+def target_size(config: dict, target: str) -> int:
+    """The side a (possibly sized) target is prepared at."""
+    return split_name(target)[1] or config["image_size"]
+
+
+def target_name(target: str) -> str:
+    """The name under targets: of a (possibly sized) target."""
+    return split_name(target)[0]
+
+
+def figure_image_size(config: dict, figure: str) -> int:
+    return config["figures"][figure].get("image_size") or config["image_size"]
+
+
+def figure_cuts(config: dict, figure: str, model: str) -> list[str]:
+    """The cuts of `model` an architecture figure shows: the named cuts at the spec's positions."""
+    names = list(ARCHITECTURES[model]["cuts"])
+    return [names[i - 1] for i in config["figures"][figure].get("cuts") or range(1, len(names) + 1)]
+
+
+def epoch_states(config: dict) -> list[str]:
+    """The noise-label model's states at every epoch it has (canonical names), in epoch order."""
+    return [epoch_state(config, e) for e in noise_epochs(config)]
+
+
+def _beyond_panels(config: dict, figure: str) -> list[Inversion]:
+    spec = config["figures"][figure]
+    if spec["kind"] == ARCHITECTURES_KIND:
+        target = sized_target(config, spec["target"], figure_image_size(config, figure))
+        return [
+            Inversion(spec["run"], model, state, target, layer, spec["update"])
+            for model in spec["models"]
+            for state in spec["states"]
+            for layer in figure_cuts(config, figure, model)
+        ]
+    arch = noise_arch(config)
+    return [
+        Inversion(spec["run"], arch, state, spec["target"], layer, spec["update"])
+        for state in epoch_states(config)
+        for layer in spec["layers"]
+    ]
+
+
+def image_set_datasets(config: dict, image_set: str) -> list[str]:
+    cifar = config["image_sets"][image_set].get("cifar")
+    return [cifar["dataset"]] if cifar else []
+
+
+def activation_jobs(config: dict, figure: str) -> list[Activations]:
+    """The activation files a representations figure reads (available states only), each once:
+    noise_model.arch in the figure's states and at every epoch, each of `models` in each
+    architecture state the figure lists."""
+    spec = config["figures"][figure]
+    missing = missing_states(config, figure)
+    arch, wanted = noise_arch(config), []
+    wanted += [(arch, canonical_state(config, s)) for s in [*spec["states"], *epoch_states(config)]]
+    wanted += [(model, s) for s in spec["states"] if s in ARCHITECTURE_STATES for model in spec["models"]]
+    jobs = dict.fromkeys(Activations(spec["image_set"], m, s) for m, s in wanted if s not in missing)
+    return list(jobs)
+
+
+def representation_states(config: dict, figure: str) -> dict[str, list[str]]:
+    """What a representations figure compares, available states only: `within` (heat maps of
+    noise_model.arch per state), `epochs` (its states in epoch order) and `architectures` (the
+    states in which every model of `models` is compared)."""
+    spec, missing = config["figures"][figure], missing_states(config, figure)
+    keep = lambda states: [s for s in dict.fromkeys(canonical_state(config, s) for s in states) if s not in missing]  # noqa: E731
+    return {
+        "within": keep(spec["states"]),
+        "epochs": keep(epoch_states(config)),
+        "architectures": keep([s for s in spec["states"] if s in ARCHITECTURE_STATES]),
+    }
+
+
+def used_activations(config: dict) -> list[Activations]:
+    seen: dict[Activations, None] = {}
+    for name in made_of_kind(config, REPRESENTATIONS_KIND):
+        seen.update(dict.fromkeys(activation_jobs(config, name)))
+    return list(seen)
+
+
+def image_set_targets(config: dict) -> list[str]:
+    """Targets the activation jobs load themselves (the noisy copies of an image set)."""
+    names = {job.image_set for job in used_activations(config)}
+    return sorted({config["image_sets"][n]["copies"]["target"] for n in names if config["image_sets"][n].get("copies")})
+
+
+def activation_resources(config: dict, image_set: str) -> dict[str, int]:
+    """Memory: the reduced activations of every cut (exact: the whole layers, float32, for a
+    VGG-sized model: about 40 values per input pixel over the five cuts); runtime: forwards
+    are quick, the reduction and the Gram matrices dominate; generous on purpose."""
+    spec = config["image_sets"][image_set]
+    rows = image_set_rows(spec)
+    reduce = spec.get("reduce") or {"method": "exact"}
+    per_row = 40 * 3 * spec["image_size"] ** 2 if reduce["method"] == "exact" else 5 * reduce["features"]
+    return {"mem_mb": int(BASE_MB + rows * per_row * 4 / 1e6 + 8 * rows * rows * 5 / 1e6), "runtime": int(30 + rows / 50)}
+
+
+def representation_resources(config: dict, figure: str) -> dict[str, int]:
+    """The comparisons: one n x n Gram matrix per cut and activation file, the bootstrap's draws
+    in chunks; runtime from the number of pairs and draws at n = rows."""
+    spec = config["figures"][figure]
+    rows = image_set_rows(config["image_sets"][spec["image_set"]])
+    files = len(activation_jobs(config, figure))
+    pairs = (5 * len(spec["models"])) ** 2 + 25 * files
+    return {
+        "mem_mb": int(BASE_MB + 8 * rows * rows * (5 * files + 64) / 1e6),
+        "runtime": int(30 + pairs * spec["bootstrap"] * (rows / 1000) ** 2 / 2000),
+    }
+
+
+def image_set_rows(spec: dict) -> int:
+    """How many images an image set holds (probe images and noisy copies)."""
+    copies = spec.get("copies") or {}
+    cifar = spec.get("cifar") or {}
+    return spec.get("photos", 0) + spec.get("noise", 0) + cifar.get("images", 0) + len(copies.get("sigmas", [])) * copies.get("count", 0)
+
+
+def _check_size(where: str, model: str, size: int, imagenet: bool) -> None:
+    entry = ARCHITECTURES[model]
+    if size < entry["min_image_size"]:
+        raise PlanError(f"{where}: {model} needs images of at least {entry['min_image_size']}x{entry['min_image_size']} pixels; got {size}")
+    if imagenet and entry["imagenet_image_size"] and size != entry["imagenet_image_size"]:
+        trained = entry["imagenet_image_size"]
+        raise PlanError(
+            f"{where}: {model} with ImageNet weights works only at {trained}x{trained} pixels; got {size} "
+            "(give the figure that image_size, or leave out the imagenet state)"
+        )
+    if entry["size_step"] and size % entry["size_step"]:
+        raise PlanError(f"{where}: {model} is built for a multiple of {entry['size_step']} pixels only (its patch size); got {size}")
+
+
+def _check_models(where: str, models: list[str]) -> None:
+    for model in models:
+        if model not in ARCHITECTURES:
+            raise PlanError(f"{where}.models: unknown model {model!r}; any torchvision classification model: {sorted(ARCHITECTURES)}")
+
+
+def _check_beyond(config: dict) -> None:
+    """The architecture, epoch and representation figures, and the image sets they name."""
+    for name, spec in config["figures"].items():
+        where, kind = f"figures.{name}", spec["kind"]
+        if kind not in (ARCHITECTURES_KIND, EPOCHS_KIND, REPRESENTATIONS_KIND):
+            continue
+        if kind in (EPOCHS_KIND, REPRESENTATIONS_KIND) and not config.get("noise_model"):
+            raise PlanError(f"{where}: a figure of kind {kind} needs the noise_model: settings")
+        if "run" in spec and spec["run"] not in config["runs"]:
+            raise PlanError(f"{where}.run: {spec['run']!r} is not defined under runs: ({sorted(config['runs'])})")
+        if "target" in spec and spec["target"] not in config["targets"]:
+            raise PlanError(f"{where}.target: {spec['target']!r} is not defined under targets: ({sorted(config['targets'])})")
+        if kind == EPOCHS_KIND:
+            arch = noise_arch(config)
+            for layer in spec["layers"]:
+                if layer not in ARCHITECTURES[arch]["cuts"]:
+                    raise PlanError(
+                        f"{where}.layers: {arch} (noise_model.arch) has no cut {layer!r}; choose from {list(ARCHITECTURES[arch]['cuts'])}"
+                    )
+            continue
+        _check_models(where, spec["models"])
+        if kind == ARCHITECTURES_KIND:
+            _check_states(config, where, spec["states"], spec["models"])
+            size = figure_image_size(config, name)
+            for model in spec["models"]:
+                _check_size(f"{where}.image_size", model, size, "imagenet" in spec["states"] and not unavailable_reason(config, "imagenet"))
+            continue
+        if spec["image_set"] not in (config.get("image_sets") or {}):
+            raise PlanError(
+                f"{where}.image_set: {spec['image_set']!r} is not defined under image_sets: ({sorted(config.get('image_sets') or {})})"
+            )
+        _check_states(config, where, spec["states"], [noise_arch(config)])
+        image_set = config["image_sets"][spec["image_set"]]
+        imagenet = "imagenet" in spec["states"] and not unavailable_reason(config, "imagenet")
+        for model in dict.fromkeys([*spec["models"], noise_arch(config)]):
+            _check_size(f"image_sets.{spec['image_set']}.image_size", model, image_set["image_size"], imagenet)
+    for name, image_set in (config.get("image_sets") or {}).items():
+        copies = image_set.get("copies")
+        if copies and copies["target"] not in config["targets"]:
+            raise PlanError(
+                f"image_sets.{name}.copies.target: {copies['target']!r} is not defined under targets: ({sorted(config['targets'])})"
+            )
+        if image_set.get("cifar") and image_set["cifar"]["dataset"] not in ("cifar10", "cifar100"):
+            raise PlanError(f"image_sets.{name}.cifar.dataset: choose cifar10 or cifar100")
+        if image_set_rows(image_set) - len((copies or {}).get("sigmas", [])) * (copies or {}).get("count", 0) < 3:
+            raise PlanError(f"image_sets.{name}: compare layers on at least 3 images (photos + noise + cifar images)")
+    epochs = (config.get("noise_model") or {}).get("training", {}).get("epochs")
+    late = [e for e in (keep_epochs(config) if epochs else []) if e > epochs]
+    if late:
+        raise PlanError(f"noise_model.training.keep_epochs: {late} lie after the last epoch ({epochs})")
+
+
+def representation_comparisons(config: dict, figure: str) -> dict[str, list]:
+    """What the representation tables compare, as experiments.representations takes it:
+    within [[model, state]] (heat maps), states [[model, state]] (the first the reference:
+    the untrained model, then every epoch and the figure's other states), architectures
+    [[model, state]] (all with all), epochs [[model, state, epoch]] (the spectrum)."""
+    spec, arch, states = config["figures"][figure], noise_arch(config), representation_states(config, figure)
+    reference = [*states["epochs"], *(s for s in states["within"] if s not in states["epochs"])]
+    return {
+        "within": [[arch, s] for s in states["within"]],
+        "states": [[arch, s] for s in reference],
+        "architectures": [[m, s] for s in states["architectures"] for m in spec["models"]],
+        "epochs": [[arch, s, state_epoch(config, s)] for s in states["epochs"]],
+    }
+
+
+def epoch_numbers(config: dict) -> dict[str, int]:
+    """{state: epoch} of the noise-label model's states (canonical names)."""
+    return {epoch_state(config, e): e for e in noise_epochs(config)}

@@ -10,7 +10,7 @@ import yaml
 
 from ..files import write_text
 from ..training.history import final_train_accuracy
-from . import plan
+from . import claims, paths, plan
 from .plan import describe_source
 
 
@@ -20,7 +20,12 @@ def paper_order(figure: str) -> tuple:
     return (0, match.group(1), int(match.group(2))) if match else (1, figure, 0)
 
 
-def render(config: dict, inversions: pd.DataFrame, noise_histories: dict[str, pd.DataFrame] | None = None) -> str:
+def render(
+    config: dict,
+    inversions: pd.DataFrame,
+    noise_histories: dict[str, pd.DataFrame] | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> str:
     lines = [f"# depthrep run summary: preset `{config['preset']}`", ""]
     if config.get("reduced"):
         lines += [f"Reduced preset: {config['reduced']}. Figures say so in their titles.", ""]
@@ -56,9 +61,47 @@ def render(config: dict, inversions: pd.DataFrame, noise_histories: dict[str, pd
             f"of {config['noise_model']['data']['classes']} random classes: final training accuracy {accuracy:.4f} "
             f"(tables/noise_training_{arch}.csv).",
         ]
+    lines += beyond_the_paper(config, tables or {})
     lines += ["", "## Settings", "", "```yaml", yaml.safe_dump(config, sort_keys=False).rstrip(), "```", ""]
     return "\n".join(lines)
 
 
-def write(config: dict, inversions: pd.DataFrame, path: str | Path, noise_histories: dict[str, pd.DataFrame] | None = None) -> None:
-    write_text(render(config, inversions, noise_histories), path)
+def beyond_the_paper(config: dict, tables: dict[str, pd.DataFrame]) -> list[str]:
+    """The blog posts' claims with what this run measured (pipeline.claims), per figure made;
+    `tables` holds the figures' tables by path."""
+    sections = {
+        plan.ARCHITECTURES_KIND: (
+            "Any architecture: early layers copy the input, deep layers do not (Input Generation III; Autoencoders: learning by copying)",
+            lambda f: claims.architecture_claims(tables[paths.DEPTH_TABLE.format(figure=f)], plan.DISPLAY_NAMES),
+        ),
+        plan.EPOCHS_KIND: (
+            "Training does not lead to more accurate approximations in deep layers (Input Generation III)",
+            lambda f: claims.epoch_claims(tables[paths.EPOCH_TABLE.format(figure=f)]),
+        ),
+        plan.REPRESENTATIONS_KIND: (
+            "Representations compared; the first component's share does not grow during training (From Generalization to Inner Activations)",
+            lambda f: (
+                claims.spectrum_claims(tables[paths.SPECTRUM_TABLE.format(figure=f)])
+                + claims.similarity_claims(tables[paths.SIMILARITY_TABLE.format(figure=f)])
+            ),
+        ),
+    }
+    lines = []
+    for kind, (heading, claimed) in sections.items():
+        for figure in plan.made_of_kind(config, kind):
+            lines += ["", f"## {figure}: {heading}", ""]
+            lines += [f"- {line}" for line in claimed(figure)]
+            missing = plan.missing_states(config, figure)
+            if missing:
+                lines.append("- left out: " + "; ".join(f"{s} ({why})" for s, why in missing.items()))
+    return lines
+
+
+def write(
+    config: dict,
+    inversions: pd.DataFrame,
+    path: str | Path,
+    noise_histories: dict[str, pd.DataFrame] | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
+) -> None:
+    write_text(render(config, inversions, noise_histories, tables), path)

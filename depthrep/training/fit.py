@@ -8,6 +8,11 @@ epoch) alone: its data order (DataLoader's shuffle, drawn from a generator of th
 stream) and the global RNG a model may use, e.g. for dropout (the EPOCH_RNG stream; see
 depthrep.seeds).
 
+`settings.keep_epochs` lists epochs whose weights are kept (`keep_path(epoch)`, written with
+models.weights.save_checkpoint, loadable like the final model): epoch 0 is the model before
+any training, epoch e the model after e epochs. They change nothing in training; a resumed run
+needs the kept checkpoints of the epochs it skips, and starts over when one is missing.
+
 The history has one row per epoch:
     epoch, loss, accuracy          running means over the epoch's batches (training mode),
                                    what training logs usually report
@@ -30,7 +35,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from ..files import Unreadable
-from ..models.weights import load_tensors, save_tensors
+from ..models.weights import load_tensors, save_checkpoint, save_tensors
 from ..seeds import DATA_ORDER, EPOCH_RNG, generator, stream_seed
 
 log = logging.getLogger(__name__)
@@ -53,6 +58,8 @@ class TrainSettings:
     # Arithmetic of the forward and backward: "fp32", or "bf16" (autocast; weights, optimizer
     # state and loss stay float32).
     precision: str = "fp32"
+    # Epochs whose weights are written as checkpoints (0: before training); no effect on training.
+    keep_epochs: tuple[int, ...] = ()
 
     def __post_init__(self):
         check_settings(
@@ -64,10 +71,16 @@ class TrainSettings:
         )
         if self.precision not in ("fp32", "bf16"):
             raise ValueError(f"training setting precision must be fp32 or bf16, got {self.precision!r}")
+        keep = self.keep_epochs
+        if isinstance(keep, (str, bytes)) or not all(
+            isinstance(e, int) and not isinstance(e, bool) and 0 <= e <= self.epochs for e in keep
+        ):
+            raise ValueError(f"training setting keep_epochs must list epochs from 0 to epochs ({self.epochs}), got {keep!r}")
+        object.__setattr__(self, "keep_epochs", tuple(sorted(set(keep))))
 
     def identity(self) -> dict:
         """The settings a resumed run must share with the checkpoint (not epochs: a run may be extended)."""
-        return {k: v for k, v in dataclasses.asdict(self).items() if k not in ("epochs", "log_every")}
+        return {k: v for k, v in dataclasses.asdict(self).items() if k not in ("epochs", "log_every", "keep_epochs")}
 
 
 def check_settings(settings, what: str, numbers: dict[str, type], positive: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> None:
@@ -160,11 +173,12 @@ def _train_epoch(model, optimizer, data, settings, epoch, device, workers, layou
     return {"loss": loss_sum / seen, "accuracy": correct / seen}
 
 
-def _resume(path: Path, model, optimizer, settings: TrainSettings, identity: dict) -> list[dict]:
+def _resume(path: Path, model, optimizer, settings: TrainSettings, identity: dict, kept: dict[int, Path]) -> list[dict]:
     """The history of the checkpoint at `path` (its model and optimizer state loaded), or [] to
     start over: when there is none, or when it cannot be resumed (unreadable, not a training
-    checkpoint, made with other settings, or further than asked). A resume file is a cache of
-    progress, so one that does not fit is discarded, with a line in the log, and overwritten."""
+    checkpoint, made with other settings, further than asked, or past a kept epoch whose
+    checkpoint is missing). A resume file is a cache of progress, so one that does not fit is
+    discarded, with a line in the log, and overwritten."""
     if not path.is_file():
         return []
     why = None
@@ -187,6 +201,8 @@ def _resume(path: Path, model, optimizer, settings: TrainSettings, identity: dic
                 )
             elif state["epoch"] > settings.epochs:
                 why = f"it has {state['epoch']} epochs, more than the {settings.epochs} asked for"
+            elif missing := [e for e, file in kept.items() if e <= state["epoch"] and not Path(file).is_file()]:
+                why = f"it is past epochs {missing}, whose kept checkpoints are missing"
     if why:
         log.warning("discarding the training checkpoint %s and starting over: %s", path, why)
         return []
@@ -206,6 +222,8 @@ def fit(
     workers: int = 0,
     identity: dict | None = None,
     channels_last: bool = False,
+    keep_path=None,
+    keep_as: str = "",
 ) -> pd.DataFrame:
     """Train `model` in place on `train` (a dataset of (image, label)); return the per-epoch history.
 
@@ -215,6 +233,8 @@ def fit(
     workers: DataLoader worker processes (they do not change the result).
     channels_last: the model and its image batches in channels-last memory order (faster
     convolutions on CPUs and GPUs; the same arithmetic up to the order of sums).
+    keep_path: epoch -> file of the checkpoint kept after that epoch, for settings.keep_epochs
+    (required when there are any); keep_as: the architecture name written into them.
     """
     device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
     identity = dict(identity or {})
@@ -222,7 +242,12 @@ def fit(
     model.to(device, memory_format=layout).requires_grad_(True)
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     path = Path(checkpoint) if checkpoint else None
-    history = _resume(path, model, optimizer, settings, identity) if path else []
+    if settings.keep_epochs and keep_path is None:
+        raise ValueError(f"training keeps epochs {list(settings.keep_epochs)}: give keep_path, where to write them")
+    kept = {epoch: Path(keep_path(epoch)) for epoch in settings.keep_epochs}
+    history = _resume(path, model, optimizer, settings, identity, kept) if path else []
+    if not history and 0 in kept:
+        _keep(kept[0], keep_as, model, 0, settings, identity)
     devices = [device] if device.type == "cuda" else []
     for epoch in range(len(history) + 1, settings.epochs + 1):
         start = time.perf_counter()
@@ -234,6 +259,8 @@ def fit(
         if test is not None:
             row["test_loss"], row["test_accuracy"] = evaluate(model, test, settings, device, workers, layout)
         history.append(row)
+        if epoch in kept:
+            _keep(kept[epoch], keep_as, model, epoch, settings, identity)
         log.info(
             "epoch %d/%d done in %.1f s: %s",
             epoch,
@@ -254,6 +281,11 @@ def fit(
                 path,
             )
     return pd.DataFrame(history)
+
+
+def _keep(path: Path, arch: str, model: nn.Module, epoch: int, settings: TrainSettings, identity: dict) -> None:
+    save_checkpoint(path, arch, model, epoch=epoch, training=dataclasses.asdict(settings), identity=identity)
+    log.info("kept the weights after epoch %d in %s", epoch, path)
 
 
 def remove_resume_file(checkpoint: str | Path | None) -> None:
