@@ -17,12 +17,19 @@ imports it when called).
     INITIAL_INPUT    22     an inversion's a_0 ~ N(init_mean, init_std)         the run's seed s
     SHIFT            23     the shift a' - a ~ N(0, shift_std) of eq. 7         -
     OUTPUT_NOISE     24     Fig S2's N(0, noise_std) draws added to O(a)        -
+    PATCHES          31     the autoencoder's photo patches (where they are     -
+                            cut)
+    CORRUPTION       32     the noise that corrupts held-out images (a~)        -
+    WALK_START       33     the manifold walk's starting noise                  -
+    JITTER           34     an octave run's crop offsets (jitter)               problem
 
 Who derives what: the engine is "seed in, draw out" (Problem.seed seeds that problem's a_0,
 metrics.shifted takes the seed of its shift). The experiments and the CLI take the config's
 seed and derive: each problem's seed from (seed, INITIAL_INPUT, s) for every s of the run's
 `seeds:` (records keep s itself), the shift's from (seed, SHIFT), Fig S2's noise from (seed,
-OUTPUT_NOISE); models.resnet.load_resnet, models.mlp.mlp and models.classifiers.build seed
+OUTPUT_NOISE); the blog experiments their patches, corruption and walk from (seed, PATCHES |
+CORRUPTION | WALK_START) and each octave problem's crop offsets from (seed, JITTER, problem);
+models.resnet.load_resnet, models.mlp.mlp and models.classifiers.build seed
 PyTorch's init from (seed, MODEL_INIT); training seeds data order and the epoch's RNG from
 (seed, DATA_ORDER | EPOCH_RNG, epoch). A model is therefore the same for every figure that
 asks for its architecture under one config seed (the untrained ResNet50 is the noise model's
@@ -45,6 +52,11 @@ MODEL_INIT = 21
 INITIAL_INPUT = 22
 SHIFT = 23
 OUTPUT_NOISE = 24
+# The blog posts (depthrep.experiments.autoencoder, depthrep.experiments.model_similarity).
+PATCHES = 31
+CORRUPTION = 32
+WALK_START = 33
+JITTER = 34
 
 # stream -> the names of its indices (their number is checked).
 INDICES = {
@@ -56,6 +68,10 @@ INDICES = {
     INITIAL_INPUT: ("run seed",),
     SHIFT: (),
     OUTPUT_NOISE: (),
+    PATCHES: (),
+    CORRUPTION: (),
+    WALK_START: (),
+    JITTER: ("problem",),
 }
 
 

@@ -13,7 +13,20 @@ import torch
 
 from depthrep import seeds
 
-NAMES = ("DATA_ORDER", "EPOCH_RNG", "NOISE_IMAGES", "NOISE_LABELS", "MODEL_INIT", "INITIAL_INPUT", "SHIFT", "OUTPUT_NOISE")
+NAMES = (
+    "DATA_ORDER",
+    "EPOCH_RNG",
+    "NOISE_IMAGES",
+    "NOISE_LABELS",
+    "MODEL_INIT",
+    "INITIAL_INPUT",
+    "SHIFT",
+    "OUTPUT_NOISE",
+    "PATCHES",
+    "CORRUPTION",
+    "WALK_START",
+    "JITTER",
+)
 STREAMS = {name: getattr(seeds, name) for name in NAMES}
 
 
