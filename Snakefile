@@ -19,6 +19,7 @@ include: "rules/inversions.smk"
 include: "rules/tables.smk"
 include: "rules/mlp.smk"
 include: "rules/figures.smk"
+include: "rules/blog.smk"
 include: "rules/summary.smk"
 include: "rules/provenance.smk"
 

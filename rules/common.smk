@@ -35,10 +35,11 @@ wildcard_constraints:
     run=NAME,
     state=NAME,
     target=NAME,
-    model="resnet18|resnet50|resnet152",
+    model="resnet18|resnet50|resnet152|googlenet",
     layer="conv[1-5]",
     update_rule="plain|blur",
     dataset="cifar10|cifar100",
+    part="classes|mimicry|merging",
     architecture="(mlp|conv)_(standard|inverted)",
 
 
@@ -106,6 +107,15 @@ def input_files():
         paths.NOISE_MODEL.format(model=m) for m in plan.used_models(config, plan.NOISE)
     ]
     files += [paths.CIFAR_RECORD.format(dataset=d) for d in plan.used_datasets(config)]
+    # The blog figures: the autoencoder's CIFAR-10 record, the similarity jobs' weights and photos.
+    if (
+        plan.autoencoder_figures(config)
+        and plan.autoencoder_source(config) == "cifar10"
+    ):
+        files.append(paths.CIFAR_RECORD.format(dataset="cifar10"))
+    for state in plan.similarity_states(config):
+        files += plan.similarity_weights(config, state)
+    files += [paths.TARGET.format(target=t) for t in plan.similarity_targets(config)]
     return sorted(set(files), key=files.index)
 
 
@@ -128,6 +138,18 @@ def all_outputs():
     tables += [
         paths.SEC7_GAPS.format(figure=f) for f in plan.made_of_kind(config, "sec7")
     ]
+    # The blog figures' tables and the autoencoder's training history.
+    if plan.autoencoder_figures(config):
+        tables.append(paths.AUTOENCODER_HISTORY)
+        tables += [
+            paths.AUTOENCODER_TABLE.format(figure=f)
+            for f in plan.autoencoder_figures(config)
+        ]
+    tables += [
+        paths.SIMILARITY_TABLE.format(state=s, part=p)
+        for s in plan.similarity_states(config)
+        for p in plan.similarity_parts(config)
+    ]
     return figures + tables + noise_histories() + [paths.SUMMARY, paths.PROVENANCE]
 
 
@@ -144,4 +166,32 @@ def figure_labels(wildcards):
     return {
         "figure": wildcards.figure,
         "kind": config["figures"][wildcards.figure]["kind"],
+    }
+
+
+# The blog figures' rules (rules/blog.smk).
+def autoencoder_cifar_record():
+    if plan.autoencoder_source(config) == "cifar10":
+        return paths.CIFAR_RECORD.format(dataset="cifar10")
+    return []
+
+
+def figure_outputs(figures):
+    """The PNG (in the report) and PDF of each of `figures`."""
+    files = []
+    for name in figures:
+        png, pdf = paths.figure_files(name)
+        labels = {"figure": name, "kind": config["figures"][name]["kind"]}
+        shown = report(
+            png, caption="../report/figure.rst", category="Figures", labels=labels
+        )
+        files += [shown, pdf]
+    return files
+
+
+def figure_specs(figures):
+    """Each figure's settings, without its caption (a caption change redraws, it reruns nothing)."""
+    return {
+        name: {k: v for k, v in config["figures"][name].items() if k != "caption"}
+        for name in figures
     }

@@ -2,7 +2,7 @@
 inputs and outputs (Snakemake wildcards in braces), the library and the tests fill them in.
 
 Wildcards: target, model, state, run, layer, update_rule (plain | blur: `update` is taken by
-Snakemake), figure, dataset, architecture, member.
+Snakemake), figure, dataset, architecture, member, part (of the model-similarity experiments).
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ INVERSION_TRAJECTORY = INVERSION + "/trajectory.csv"
 INVERSION_INPUTS = INVERSION + "/inputs.pt"
 
 # Figures and the tables behind them.
+# The blog posts (issue 15): the autoencoder (its training and one table and image file per
+# figure), and the model-similarity experiments of each training state.
+AUTOENCODER_MODEL = "results/models/autoencoder.pt"
+AUTOENCODER_RESUME = "results/models/autoencoder.resume.pt"  # not an output: kept when a job is killed
+AUTOENCODER_HISTORY = "results/tables/autoencoder_training.csv"
+AUTOENCODER_TABLE = "results/autoencoder/{figure}.csv"
+AUTOENCODER_IMAGES = "results/autoencoder/{figure}.pt"
+SIMILARITY_TABLE = "results/similarity/{state}/{part}.csv"
+SIMILARITY_IMAGES = "results/similarity/{state}/images.pt"
+
 FIGURE_PNG = "results/figures/{figure}.png"
 FIGURE_PDF = "results/figures/{figure}.pdf"
 MLP_TABLE = "results/tables/{figure}.csv"
@@ -79,6 +89,12 @@ PRODUCERS = {
     INVERSION_TRAJECTORY: "invert",
     INVERSION_INPUTS: "invert",
     MLP_IMAGES: "mlp_experiment",
+    AUTOENCODER_MODEL: "train_autoencoder",
+    AUTOENCODER_HISTORY: "train_autoencoder",
+    AUTOENCODER_TABLE: "autoencoder_experiment",
+    AUTOENCODER_IMAGES: "autoencoder_experiment",
+    SIMILARITY_TABLE: "similarity_experiment",
+    SIMILARITY_IMAGES: "similarity_experiment",
     INVERSION_TABLE: "inversion_tables",
     TRAJECTORY_TABLE: "inversion_tables",
     MLP_TABLE: "mlp_experiment",  # last: its pattern also matches the tables above
