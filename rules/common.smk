@@ -9,7 +9,7 @@ from pathlib import Path
 # script job (Snakemake hands this sys.path to scripts), also in the conda envs of envs/.
 sys.path.insert(0, workflow.basedir)
 
-from depthrep.pipeline import paths, plan
+from depthrep.pipeline import blog_summary, paths, plan
 from depthrep.pipeline.code import digest
 from depthrep.pipeline.config import (
     check,

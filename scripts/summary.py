@@ -7,4 +7,5 @@ from depthrep.pipeline import joblog, summary
 joblog.log_to(snakemake.log[0])
 p = snakemake.params
 noise = {arch: pd.read_csv(path) for arch, path in zip(p.noise_models, snakemake.input.noise, strict=False)}
-summary.write(p.config, pd.read_csv(snakemake.input.inversions), snakemake.output[0], noise)
+blog = {key: pd.read_csv(path) for key, path in p.blog.items()}  # the blog figures' tables
+summary.write(p.config, pd.read_csv(snakemake.input.inversions), snakemake.output[0], noise, blog)

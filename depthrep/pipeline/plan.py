@@ -479,7 +479,7 @@ def describe_autoencoder_data(config: dict) -> str:
 
 
 def autoencoder_data_settings(config: dict) -> dict:
-    """What the autoencoder's jobs need to make its data (pipeline.blog_jobs.autoencoder_data):
+    """What the autoencoder's jobs need to make its data (experiments.autoencoder.load_data):
     only the settings of the source in use, so that the other's settings rerun nothing."""
     data, source = config["autoencoder"]["data"], autoencoder_source(config)
     if source == "cifar10":

@@ -10,7 +10,7 @@ import yaml
 
 from ..files import write_text
 from ..training.history import final_train_accuracy
-from . import plan
+from . import blog_summary, plan
 from .plan import describe_source
 
 
@@ -20,7 +20,13 @@ def paper_order(figure: str) -> tuple:
     return (0, match.group(1), int(match.group(2))) if match else (1, figure, 0)
 
 
-def render(config: dict, inversions: pd.DataFrame, noise_histories: dict[str, pd.DataFrame] | None = None) -> str:
+def render(
+    config: dict,
+    inversions: pd.DataFrame,
+    noise_histories: dict[str, pd.DataFrame] | None = None,
+    blog: dict[str, pd.DataFrame] | None = None,
+) -> str:
+    """blog: the blog figures' tables by key (pipeline.blog_summary.files)."""
     lines = [f"# depthrep run summary: preset `{config['preset']}`", ""]
     if config.get("reduced"):
         lines += [f"Reduced preset: {config['reduced']}. Figures say so in their titles.", ""]
@@ -56,9 +62,16 @@ def render(config: dict, inversions: pd.DataFrame, noise_histories: dict[str, pd
             f"of {config['noise_model']['data']['classes']} random classes: final training accuracy {accuracy:.4f} "
             f"(tables/noise_training_{arch}.csv).",
         ]
+    lines += blog_summary.render(config, blog or {})
     lines += ["", "## Settings", "", "```yaml", yaml.safe_dump(config, sort_keys=False).rstrip(), "```", ""]
     return "\n".join(lines)
 
 
-def write(config: dict, inversions: pd.DataFrame, path: str | Path, noise_histories: dict[str, pd.DataFrame] | None = None) -> None:
-    write_text(render(config, inversions, noise_histories), path)
+def write(
+    config: dict,
+    inversions: pd.DataFrame,
+    path: str | Path,
+    noise_histories: dict[str, pd.DataFrame] | None = None,
+    blog: dict[str, pd.DataFrame] | None = None,
+) -> None:
+    write_text(render(config, inversions, noise_histories, blog), path)

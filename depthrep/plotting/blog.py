@@ -1,6 +1,6 @@
 """The blog posts' figures (issue 15): the autoencoder's denoising, layer inversions and manifold
 walk, and Input Generation III's class representations, mimicry and merging. Each function takes
-loaded tables and images (what depthrep.pipeline.blog_jobs computed) and writes PNG and PDF."""
+loaded tables and images (what depthrep.pipeline.autoencoder_jobs and similarity_jobs computed) and writes PNG and PDF."""
 
 from __future__ import annotations
 

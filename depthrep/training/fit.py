@@ -73,12 +73,13 @@ RECONSTRUCTION = Objective("mse", nn.functional.mse_loss, _mse_sum)
 
 
 class Pairs(Dataset):
-    """(x, y) examples from two in-memory tensors, fetched a batch at a time (`__getitems__`):
-    one indexing per batch rather than one Python call and a stack per example. `transform`
-    (e.g. uint8 to float) is applied to the fetched batch of x."""
+    """(x, y) examples from in-memory tensors, fetched a batch at a time (`__getitems__`): one
+    indexing per batch rather than one Python call and a stack per example. `transform` (e.g.
+    uint8 to float) is applied to each fetched batch of x; y None makes each example (x, x), an
+    autoencoder's (the transformed input is its own target)."""
 
-    def __init__(self, x: torch.Tensor, y: torch.Tensor, transform: Callable | None = None):
-        if len(x) != len(y):
+    def __init__(self, x: torch.Tensor, y: torch.Tensor | None = None, transform: Callable | None = None):
+        if y is not None and len(x) != len(y):
             raise ValueError(f"Pairs: {len(x)} inputs but {len(y)} targets")
         self.x, self.y, self.transform = x, y, transform
 
@@ -87,11 +88,10 @@ class Pairs(Dataset):
 
     def __getitems__(self, indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
         index = torch.as_tensor(indices, dtype=torch.long)
-        x, y = self.x[index], self.y[index]
+        x = self.x[index]
         if self.transform:
             x = self.transform(x)
-            y = x if self.y is self.x else y
-        return x, y
+        return x, (x if self.y is None else self.y[index])
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
         x, y = self.__getitems__([index])
