@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import torch
+from cifar_files import make_cifar
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -117,20 +118,21 @@ class Oracle(nn.Module):
 
 def test_denoising_measures_both_distances_with_the_identity_as_control():
     clean = torch.rand(6, 3, 4, 4, generator=torch.Generator().manual_seed(0))
-    data = denoising.denoising(
-        {"oracle": Oracle(clean), "identity": None}, clean, [0.2, 0.05], noise_mean=0.7, noise_weight=0.5, examples=2
-    )
-    table = data.table.set_index(["model", "sigma"])
-    identity, oracle = table.loc["identity"], table.loc["oracle"]
+    noises = [{"combine": "mix", "mean": 0.7, "weight": 0.5}, {"combine": "add", "mean": 0.0}]
+    data = denoising.denoising({"oracle": Oracle(clean), "identity": None}, clean, [0.2, 0.05], noises, examples=2)
+    table = data.table.set_index(["noise", "model", "sigma"])
+    assert set(data.table.noise) == {"none", "0.5 a + 0.5 N(0.7, s)", "a + N(0, s)"}
+    identity, oracle = table.xs("identity", level="model"), table.xs("oracle", level="model")
     assert (identity.output_distance == identity.input_distance).all() and (identity.closer == 0).all()
-    assert (oracle.output_distance == 0).all() and (oracle.loc[[0.2, 0.05], "closer"] == 1).all()
-    assert identity.loc[0.2, "input_distance"] > identity.loc[0.05, "input_distance"] > 0 == identity.loc[0.0, "input_distance"]
-    noise = torch.randn(clean.shape, generator=seeds.generator(0, seeds.CORRUPTION))
-    noisy = data.images["noisy/0.2"]
-    assert torch.allclose(noisy, (0.5 * clean + 0.5 * (0.7 + 0.2 * noise))[:2])
-    assert torch.allclose(denoising.corrupt(clean, 0.2, 0.0, 0.5, noise, "add"), clean + 0.2 * noise)
+    assert (oracle.output_distance == 0).all() and (oracle[oracle.index.get_level_values("noise") != "none"].closer == 1).all()
+    added = identity.loc["a + N(0, s)"]
+    assert added.loc[0.2, "input_distance"] > added.loc[0.05, "input_distance"] > 0 == identity.loc[("none", 0.0), "input_distance"]
+    z = torch.randn(clean.shape, generator=seeds.generator(0, seeds.CORRUPTION))
+    assert torch.allclose(data.images["noisy/0/0.2"], (0.5 * clean + 0.5 * (0.7 + 0.2 * z))[:2])
+    assert torch.allclose(data.images["noisy/1/0.05"], (clean + 0.05 * z)[:2])
+    assert torch.allclose(denoising.corrupt(clean, 0.2, 0.0, 0.5, z, "add"), clean + 0.2 * z)
     with pytest.raises(ValueError, match="combine must be one of"):
-        denoising.corrupt(clean, 0.2, 0.0, 0.5, noise, "blend")
+        denoising.corrupt(clean, 0.2, 0.0, 0.5, z, "blend")
 
 
 def test_the_manifold_walk_iterates_the_model_and_measures_each_step():
@@ -156,3 +158,14 @@ def test_every_layer_of_both_autoencoders_is_inverted():
     assert final[["m_g", "m_s", "m_i"]].notna().all().all() and set(final.lr) <= {0.03, 0.01}
     assert data.images["trained/hidden1"].shape == (3, 4, 4) and torch.equal(data.images["target"], image)
     assert isinstance(data.table, pd.DataFrame)
+
+
+def test_with_cifar10_it_trains_on_the_training_split_and_holds_out_the_first_test_images(tmp_path):
+    written = make_cifar(tmp_path, "cifar10")
+    data = {"source": "cifar10", "train": None, "held_out": 5, "root": str(tmp_path), "verify": False}
+    train, held_out = autoencoder.load_data(data, seed=0)
+    assert train.shape == (30, 3, 32, 32) and held_out.shape == (5, 3, 32, 32) and train.dtype == torch.uint8
+    first_test = torch.from_numpy(written["test_batch"][0][0]).view(3, 32, 32)  # CIFAR stores channel-major rows
+    assert torch.equal(held_out[0], first_test)
+    limited, _ = autoencoder.load_data({**data, "train": 7}, seed=0)
+    assert torch.equal(limited, train[:7])

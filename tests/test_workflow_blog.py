@@ -18,9 +18,12 @@ TINY_CONFIG = configuration.load(ROOT / "presets/tiny.yaml")
 
 
 def test_the_autoencoder_takes_cifar10_when_the_run_can_have_it_and_photo_patches_offline():
-    assert plan.autoencoder_source(TINY_CONFIG) == "photos"
+    assert plan.autoencoder_source(TINY_CONFIG) == "photos"  # the preset says so
     assert "16 held out from the right 25%" in plan.describe_autoencoder_data(TINY_CONFIG)
     online = copy.deepcopy(TINY_CONFIG)
+    online["autoencoder"]["data"]["source"] = "auto"
+    online["autoencoder"]["widths"] = [4000] * 5
+    assert plan.autoencoder_source(online) == "photos"  # auto, and CIFAR-10 offline
     online["cifar"]["unavailable"] = {"cifar100": "not needed"}
     assert plan.autoencoder_source(online) == "cifar10" and plan.autoencoder_image_size(online) == 32
     assert plan.autoencoder_data_settings(online) == {
@@ -86,6 +89,7 @@ def test_tiny_run_makes_every_blog_figure_and_its_tables(tiny_run):
     assert not (results / "models/autoencoder.resume.pt").exists()
     denoising = pd.read_csv(results / "autoencoder/ae_denoising.csv")
     assert set(denoising.model) == {"trained", "untrained", "identity"} and set(denoising.sigma) == {0.0, 0.05, 0.2}
+    assert set(denoising.noise) == {"none", "0.5 a + 0.5 N(0.7, s)", "a + N(0, s)"}
     identity = denoising[denoising.model == "identity"]
     assert (identity.output_distance == identity.input_distance).all()
     layers = pd.read_csv(results / "autoencoder/ae_layers.csv")

@@ -5,8 +5,8 @@ applying it again and again take noise (the "manifold walk")?
 
 Corruption (`denoising`): a~ = (1 - weight) a + weight n ("mix") or a~ = a + n ("add"),
 n ~ N(mean, sigma) per pixel, one standard normal draw (the CORRUPTION stream) scaled for every
-sigma. The post adds N(0.7, 0.2) to inputs in [0, 1] without saying how; mixing keeps a~ in a
-range the model has seen (weight 1 is pure noise). Nothing is clipped.
+series and sigma. The post adds N(0.7, 0.2) to inputs in [0, 1] without saying how; mixing keeps
+a~ in a range the model has seen (weight 1 is pure noise). Nothing is clipped.
 
 Every function returns a FigureData (a table and the images the figure shows); none reads a
 config or writes a file.
@@ -49,45 +49,62 @@ def corrupt(clean: torch.Tensor, sigma: float, mean: float, weight: float, noise
     return clean + n if combine == "add" else (1 - weight) * clean + weight * n
 
 
+def noise_label(noise: dict) -> str:
+    """ "a + N(0, s)" or "0.5 a + 0.5 N(0.7, s)": how a noise series corrupts a."""
+    mean = f"{noise['mean']:g}"
+    if noise["combine"] == "add":
+        return f"a + N({mean}, s)"
+    weight = noise.get("weight", 1.0)
+    return f"{1 - weight:g} a + {weight:g} N({mean}, s)"
+
+
 def denoising(
     models: dict[str, nn.Module | None],
     clean: torch.Tensor,
     sigmas: list[float],
-    noise_mean: float = 0.7,
-    noise_weight: float = 0.5,
-    combine: str = "mix",
+    noises: list[dict],
     examples: int = 4,
     seed: int = 0,
     device: torch.device | str = "cpu",
 ) -> FigureData:
     """||O(a~) - a|| against ||a~ - a|| on held-out images `clean` (float, (N, 3, s, s)) for every
-    sigma (and sigma 0: the clean images, whose output distance is the reconstruction error),
-    for each model (None: the identity).
+    noise series ({combine, mean, weight}: see `corrupt`) and sigma, for each model (None: the
+    identity); sigma 0 (noise "none") is the clean images, whose output distance is the
+    reconstruction error. One standard normal draw z serves every series and sigma.
 
-    Table: one row per model and sigma: images, input_distance and output_distance (means over
-    the images of ||a~ - a|| and ||O(a~) - a||), their standard deviations, closer (the fraction
-    of images with ||O(a~) - a|| < ||a~ - a||) and ratio (mean output / mean input distance).
-    Images: "clean", "noisy/<sigma>", "<model>/<sigma>" for the first `examples` images.
+    Table: one row per noise, model and sigma: noise (its label), combine, noise_mean,
+    noise_weight, images, input_distance and output_distance (means over the images of
+    ||a~ - a|| and ||O(a~) - a||), their standard deviations, closer (the fraction of images with
+    ||O(a~) - a|| < ||a~ - a||) and ratio (mean output over mean input distance).
+    Images: "clean", "noisy/<series>/<sigma>" and "<model>/<series>/<sigma>" (series: the
+    noise's position, from 0) for the first `examples` images.
     """
     if not sigmas or any(s <= 0 for s in sigmas):
         raise ValueError(f"sigmas must be a non-empty list of positive numbers, got {sigmas!r}")
-    noise = torch.randn(clean.shape, generator=generator(seed, CORRUPTION), dtype=clean.dtype)
+    if not noises:
+        raise ValueError("give at least one noise series ({combine, mean, weight})")
+    z = torch.randn(clean.shape, generator=generator(seed, CORRUPTION), dtype=clean.dtype)
     rows, images = [], {"clean": clean[:examples]}
-    for sigma in [0.0, *sigmas]:
-        noisy = clean if sigma == 0 else corrupt(clean, sigma, noise_mean, noise_weight, noise, combine)
-        images[f"noisy/{sigma:g}"] = noisy[:examples]
+    cases = [(None, 0.0)] + [(k, sigma) for k in range(len(noises)) for sigma in sigmas]
+    for k, sigma in cases:
+        noise = noises[k] if k is not None else {"combine": "add", "mean": 0.0, "weight": 0.0}
+        noisy = clean if k is None else corrupt(clean, sigma, noise["mean"], noise.get("weight", 1.0), z, noise["combine"])
         before = metrics.distance(noisy, clean)
+        if k is not None:
+            images[f"noisy/{k}/{sigma:g}"] = noisy[:examples]
         for name, model in models.items():
             outputs = _apply(model, noisy, device)
             after = metrics.distance(outputs, clean)
-            images[f"{name}/{sigma:g}"] = outputs[:examples]
+            if k is not None:
+                images[f"{name}/{k}/{sigma:g}"] = outputs[:examples]
             rows.append(
                 {
+                    "noise": "none" if k is None else noise_label(noise),
+                    "combine": noise["combine"],
+                    "noise_mean": noise["mean"],
+                    "noise_weight": noise.get("weight", 1.0) if noise["combine"] == "mix" else 1.0,
                     "model": name,
                     "sigma": sigma,
-                    "noise_mean": noise_mean if sigma else 0.0,
-                    "noise_weight": (noise_weight if combine == "mix" else 1.0) if sigma else 0.0,
-                    "combine": combine,
                     "images": len(clean),
                     "input_distance": before.mean().item(),
                     "input_distance_std": before.std().item() if len(clean) > 1 else 0.0,
@@ -98,7 +115,12 @@ def denoising(
                 }
             )
             log.info(
-                "%s sigma %g: ||O(a~) - a|| %.4g, ||a~ - a|| %.4g", name, sigma, rows[-1]["output_distance"], rows[-1]["input_distance"]
+                "%s, %s, sigma %g: ||O(a~) - a|| %.4g, ||a~ - a|| %.4g",
+                rows[-1]["noise"],
+                name,
+                sigma,
+                rows[-1]["output_distance"],
+                rows[-1]["input_distance"],
             )
     return FigureData(pd.DataFrame(rows), images)
 

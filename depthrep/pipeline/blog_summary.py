@@ -71,29 +71,28 @@ def _autoencoder(config: dict, tables: dict[str, pd.DataFrame]) -> list[str]:
 
 
 def _denoising(name: str, table: pd.DataFrame) -> list[str]:
-    rows = table.set_index(["model", "sigma"])
-    clean = rows.loc[("trained", 0.0), "output_distance"] if ("trained", 0.0) in rows.index else math.nan
-    noisy = table[(table.sigma > 0) & (table.model == "trained")].sort_values("sigma")
-    better = [r.output_distance < r.input_distance for r in noisy.itertuples()]
-    agrees = True if all(better) else False if not any(better) else None
-    details = "; ".join(
-        f"sigma {r.sigma:g}: {r.output_distance:.3g} vs {r.input_distance:.3g} (closer for {r.closer:.0%} of the images; "
-        f"untrained {rows.loc[('untrained', r.sigma), 'output_distance']:.3g})"
-        for r in noisy.itertuples()
-        if ("untrained", r.sigma) in rows.index
-    )
-    combine = noisy["combine"].iloc[0] if "combine" in noisy and len(noisy) else "mix"
-    how = (
-        f"a~ = (1 - {noisy.noise_weight.iloc[0]:g}) a + {noisy.noise_weight.iloc[0]:g} N({noisy.noise_mean.iloc[0]:g}, sigma)"
-        if combine == "mix"
-        else f"a~ = a + N({noisy.noise_mean.iloc[0]:g}, sigma)"
-    )
-    return [
+    rows = table.set_index(["noise", "model", "sigma"])
+    clean = table[(table.noise == "none") & (table.model == "trained")].output_distance
+    clean = clean.iloc[0] if len(clean) else math.nan
+    lines = [
         f"- Does not memorise ({name}): the trained autoencoder's reconstruction of clean held-out images is {clean:.3g} away "
-        f"(mean L2), not 0: it has not learned the identity, {_verdict(bool(clean > 0))}.",
-        f"- Denoises without being taught ({name}; the post: ||O(a~) - a|| < ||a~ - a||), {how}: mean ||O(a~) - a|| of the "
-        f"trained autoencoder against ||a~ - a|| (the identity): {details}; {_verdict(agrees)}.",
+        f"(mean L2), not 0: it has not learned the identity, {_verdict(bool(clean > 0))}."
     ]
+    for label, series in table[(table.noise != "none") & (table.model == "trained")].groupby("noise", sort=False):
+        series = series.sort_values("sigma", ascending=False)
+        better = [r.output_distance < r.input_distance for r in series.itertuples()]
+        agrees = True if all(better) else False if not any(better) else None
+        details = "; ".join(
+            f"sigma {r.sigma:g}: {r.output_distance:.3g} vs {r.input_distance:.3g} (closer for {r.closer:.0%} of the images; "
+            f"untrained {rows.loc[(label, 'untrained', r.sigma), 'output_distance']:.3g})"
+            for r in series.itertuples()
+            if (label, "untrained", r.sigma) in rows.index
+        )
+        lines.append(
+            f"- Denoises without being taught ({name}; the post: ||O(a~) - a|| < ||a~ - a||), a~ = {label}: mean ||O(a~) - a|| "
+            f"of the trained autoencoder against ||a~ - a|| (the identity): {details}; {_verdict(agrees)}."
+        )
+    return lines
 
 
 def _layers(name: str, table: pd.DataFrame) -> list[str]:

@@ -39,56 +39,67 @@ def _images_over_plot(rows: int, cols: int, panel: float, plot_rows: int = 2):
 
 
 def draw_denoising(data: FigureData, png: str | Path, pdf: str | Path, caption: str, reduced: str | None = None) -> None:
-    """Clean a, corrupted a~ and the trained autoencoder's O(a~) for each example and sigma, and
-    the mean distances against sigma: ||O(a~) - a|| of the trained and untrained autoencoders
-    and ||a~ - a|| (the identity), the trained one's clean reconstruction error dotted."""
+    """For each example: a, then for each noise series at its largest and smallest sigma the
+    corrupted a~ and the trained autoencoder's O(a~); one plot per series of the mean distances
+    against sigma: ||O(a~) - a|| of the trained and untrained autoencoders and ||a~ - a|| (the
+    identity), the trained one's clean reconstruction error dotted."""
     table = data.table
-    sigmas = sorted(s for s in table.sigma.unique() if s > 0)
+    noisy = table[table.noise != "none"]
+    series = list(noisy.noise.unique())
+    sigmas = sorted(noisy.sigma.unique())
+    shown = sorted({sigmas[-1], sigmas[0]}, reverse=True)
     examples = len(data.images["clean"])
-    cols = 1 + 2 * len(sigmas)
-    fig, axes, ax = _images_over_plot(examples, cols, panel=1.35, plot_rows=max(2, examples // 2 + 1))
-    by = table.set_index(["model", "sigma"])
+    cols = max(1 + 2 * len(shown) * len(series), 2 * len(series))
+    fig = plt.figure(figsize=(max(9.0, 1.3 * cols), 1.6 * examples + 4.0))
+    grid = fig.add_gridspec(examples + 3, cols)
+    clean_error = table[(table.noise == "none") & (table.model == "trained")].output_distance
     for e in range(examples):
-        show_image(axes[e, 0], data.images["clean"][e], "a" if e == examples - 1 else "")
-        for s, sigma in enumerate(sigmas):
-            noisy, out = data.images[f"noisy/{sigma:g}"][e], data.images[f"trained/{sigma:g}"][e]
-            clean = data.images["clean"][e]
-            show_image(axes[e, 1 + 2 * s], noisy, f"a~, s={sigma:g}\n{_norm(noisy - clean)}")
-            show_image(axes[e, 2 + 2 * s], out, f"O(a~)\n{_norm(out - clean)}")
-    for model in table.model.unique():
-        rows = table[(table.model == model) & (table.sigma > 0)].sort_values("sigma")
-        label = "||a~ - a|| (identity)" if model == "identity" else f"||O(a~) - a||, {model}"
-        ax.errorbar(
-            rows.sigma,
-            rows.output_distance,
-            yerr=rows.output_distance_std,
-            marker="o",
-            capsize=3,
-            color=MODEL_COLOURS.get(model),
-            label=label,
-        )
-    if ("trained", 0.0) in by.index:
-        ax.axhline(
-            by.loc[("trained", 0.0), "output_distance"], color=MODEL_COLOURS["trained"], ls=":", lw=1, label="||O(a) - a||, trained (clean)"
-        )
-    trained = table[(table.model == "trained") & (table.sigma > 0)].sort_values("sigma")
-    ax.set_title("closer than a~ (trained): " + ", ".join(f"s={r.sigma:g}: {r.closer:.0%}" for r in trained.itertuples()), fontsize=8)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xticks(sigmas)
-    _plain_log(ax)
-    ax.set_xlabel("noise sigma")
-    ax.set_ylabel(f"mean L2 distance to a ({int(table.images.iloc[0])} held-out images)")
-    ax.legend(fontsize=7)
+        clean = data.images["clean"][e]
+        show_image(fig.add_subplot(grid[e, 0]), clean, "a" if e == examples - 1 else "")
+        c = 1
+        for k, label in enumerate(series):
+            for sigma in shown:
+                noisy_image, out = data.images[f"noisy/{k}/{sigma:g}"][e], data.images[f"trained/{k}/{sigma:g}"][e]
+                show_image(fig.add_subplot(grid[e, c]), noisy_image, f"{label.replace('s)', f'{sigma:g})')}\n{_norm(noisy_image - clean)}")
+                show_image(fig.add_subplot(grid[e, c + 1]), out, f"O(a~)\n{_norm(out - clean)}")
+                c += 2
+    width = cols // len(series)
+    for k, label in enumerate(series):
+        ax = fig.add_subplot(grid[examples:, k * width : (k + 1) * width])
+        rows = noisy[noisy.noise == label]
+        for model in rows.model.unique():
+            line = rows[rows.model == model].sort_values("sigma")
+            name = "||a~ - a|| (identity)" if model == "identity" else f"||O(a~) - a||, {model}"
+            ax.errorbar(
+                line.sigma,
+                line.output_distance,
+                yerr=line.output_distance_std / np.sqrt(line.images),  # the standard error of the mean
+                marker="o",
+                capsize=3,
+                color=MODEL_COLOURS.get(model),
+                label=name,
+            )
+        if len(clean_error):
+            ax.axhline(clean_error.iloc[0], color=MODEL_COLOURS["trained"], ls=":", lw=1, label="||O(a) - a||, trained, clean a")
+        trained = rows[rows.model == "trained"].sort_values("sigma")
+        closer = ", ".join(f"{r.sigma:g}: {r.closer:.0%}" for r in trained.itertuples())
+        ax.set_title(f"a~ = {label}\ntrained output closer than a~ (s: images): {closer}", fontsize=8)
+        ax.set_xscale("log")
+        ax.set_xticks(sigmas)
+        _plain_log(ax, y=False)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("noise sigma s")
+        ax.set_ylabel(f"mean L2 distance to a ({int(table.images.iloc[0])} held-out images; bars: standard error)", fontsize=8)
+        ax.legend(fontsize=7)
     _finish(fig, caption, reduced, png, pdf)
 
 
-def _plain_log(ax, x: bool = True) -> None:
-    """Log axes labelled with plain numbers (0.05, 2, 30) rather than powers of ten."""
-    plain = ticker.FuncFormatter(lambda value, _: f"{value:g}")
-    for axis in (ax.xaxis, ax.yaxis) if x else (ax.yaxis,):
-        axis.set_major_formatter(plain)
-        axis.set_minor_formatter(plain)
+def _plain_log(ax, x: bool = True, y: bool = True) -> None:
+    """Log axes labelled with plain numbers (0.05, 2, 30) rather than powers of ten, the major
+    ticks only."""
+    for axis in [a for a, chosen in ((ax.xaxis, x), (ax.yaxis, y)) if chosen]:
+        axis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+        axis.set_minor_formatter(ticker.NullFormatter())
 
 
 def _norm(difference) -> str:
