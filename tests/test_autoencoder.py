@@ -123,7 +123,8 @@ def test_denoising_measures_both_distances_with_the_identity_as_control():
     table = data.table.set_index(["noise", "model", "sigma"])
     assert set(data.table.noise) == {"none", "0.5 a + 0.5 N(0.7, s)", "a + N(0, s)"}
     identity, oracle = table.xs("identity", level="model"), table.xs("oracle", level="model")
-    assert (identity.output_distance == identity.input_distance).all() and (identity.closer == 0).all()
+    assert (identity.output_distance == identity.input_distance).all() and (identity.closer == 0).all() and (identity.change == 0).all()
+    assert (oracle.change == oracle.input_distance).all()  # it changes a~ back into a
     assert (oracle.output_distance == 0).all() and (oracle[oracle.index.get_level_values("noise") != "none"].closer == 1).all()
     added = identity.loc["a + N(0, s)"]
     assert added.loc[0.2, "input_distance"] > added.loc[0.05, "input_distance"] > 0 == identity.loc[("none", 0.0), "input_distance"]

@@ -75,7 +75,8 @@ def denoising(
     Table: one row per noise, model and sigma: noise (its label), combine, noise_mean,
     noise_weight, images, input_distance and output_distance (means over the images of
     ||a~ - a|| and ||O(a~) - a||), their standard deviations, closer (the fraction of images with
-    ||O(a~) - a|| < ||a~ - a||) and ratio (mean output over mean input distance).
+    ||O(a~) - a|| < ||a~ - a||), change (the mean ||O(a~) - a~||: 0 for a model that copies its
+    input, the identity) and ratio (mean output over mean input distance).
     Images: "clean", "noisy/<series>/<sigma>" and "<model>/<series>/<sigma>" (series: the
     noise's position, from 0) for the first `examples` images.
     """
@@ -111,6 +112,7 @@ def denoising(
                     "output_distance": after.mean().item(),
                     "output_distance_std": after.std().item() if len(clean) > 1 else 0.0,
                     "closer": (after < before).double().mean().item(),
+                    "change": metrics.distance(outputs, noisy).mean().item(),
                     "ratio": after.mean().item() / before.mean().item() if sigma else float("nan"),
                 }
             )
