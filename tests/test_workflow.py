@@ -22,6 +22,7 @@ def test_dry_run_of_a_preset_plans_the_whole_dag(tmp_path, preset):
     if not preset:
         assert jobs["download_target"] >= 1  # the paper's archives, checksummed
         assert jobs["fetch_imagenet_weights"] == 2  # ResNet50's (Fig 1, S1, S3 and the blog's), GoogLeNet's (the blog's)
+        assert jobs["train_autoencoder"] == 1 and jobs["similarity_experiment"] == 1  # the blog figures (issue 15)
 
 
 def test_a_figure_the_preset_cannot_make_is_refused_with_the_reason(tmp_path):

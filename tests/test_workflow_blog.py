@@ -58,11 +58,6 @@ def test_the_similarity_figures_are_made_with_untrained_models_offline_and_say_s
     assert plan.similarity_states(offline) == []
 
 
-def test_the_paper_preset_fetches_googlenet_and_trains_the_autoencoder_on_cifar10(tmp_path):
-    jobs = planned_jobs(copy_workflow(tmp_path))
-    assert jobs["fetch_imagenet_weights"] == 2 and jobs["train_autoencoder"] == 1 and jobs["similarity_experiment"] == 1
-
-
 def test_one_blog_figure_schedules_only_its_familys_jobs(tmp_path):
     workdir = copy_workflow(tmp_path)
     assert planned_jobs(workdir, "ae_walk", *TINY) == {
