@@ -20,6 +20,7 @@ include: "rules/tables.smk"
 include: "rules/mlp.smk"
 include: "rules/figures.smk"
 include: "rules/beyond.smk"
+include: "rules/blog.smk"
 include: "rules/summary.smk"
 include: "rules/provenance.smk"
 

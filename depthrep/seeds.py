@@ -21,12 +21,19 @@ imports it when called).
     NOISY_COPIES     26     an image set's N(0, sigma) copies of its target     sigma's position
     SKETCH           27     the count sketch of a layer's activations           cut's position
     BOOTSTRAP        28     the images each bootstrap draw resamples            -
+    PATCHES          31     the autoencoder's photo patches (where they are     -
+                            cut)
+    CORRUPTION       32     the noise that corrupts held-out images (a~)        -
+    WALK_START       33     the manifold walk's starting noise                  -
+    JITTER           34     an octave run's crop offsets (jitter)               problem
 
 Who derives what: the engine is "seed in, draw out" (Problem.seed seeds that problem's a_0,
 metrics.shifted takes the seed of its shift). The experiments and the CLI take the config's
 seed and derive: each problem's seed from (seed, INITIAL_INPUT, s) for every s of the run's
 `seeds:` (records keep s itself), the shift's from (seed, SHIFT), Fig S2's noise from (seed,
-OUTPUT_NOISE); models.vision.load, models.mlp.mlp and models.classifiers.build seed
+OUTPUT_NOISE); the blog experiments their patches, corruption and walk from (seed, PATCHES |
+CORRUPTION | WALK_START) and each octave problem's crop offsets from (seed, JITTER, problem);
+models.vision.load, models.mlp.mlp, models.classifiers.build and models.autoencoder seed
 PyTorch's init from (seed, MODEL_INIT); training seeds data order and the epoch's RNG from
 (seed, DATA_ORDER | EPOCH_RNG, epoch). A model is therefore the same for every figure that
 asks for its architecture under one config seed (the untrained ResNet50 is the noise model's
@@ -53,6 +60,11 @@ PHOTO_CROPS = 25
 NOISY_COPIES = 26
 SKETCH = 27
 BOOTSTRAP = 28
+# The blog posts (depthrep.experiments.autoencoder, depthrep.experiments.model_similarity).
+PATCHES = 31
+CORRUPTION = 32
+WALK_START = 33
+JITTER = 34
 
 # stream -> the names of its indices (their number is checked).
 INDICES = {
@@ -68,6 +80,10 @@ INDICES = {
     NOISY_COPIES: ("sigma",),
     SKETCH: ("cut",),
     BOOTSTRAP: (),
+    PATCHES: (),
+    CORRUPTION: (),
+    WALK_START: (),
+    JITTER: ("problem",),
 }
 
 

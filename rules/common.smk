@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, workflow.basedir)
 
 from depthrep.models.architectures import ARCHITECTURES
-from depthrep.pipeline import paths, plan
+from depthrep.pipeline import blog_summary, paths, plan
 from depthrep.pipeline.code import digest
 from depthrep.pipeline.config import (
     check,
@@ -51,6 +51,7 @@ wildcard_constraints:
     image_set=NAME,
     epoch="[0-9]+",
     dataset="cifar10|cifar100",
+    part="classes|mimicry|merging",
     architecture="(mlp|conv)_(standard|inverted)",
 
 
@@ -145,6 +146,15 @@ def input_files():
         for job in plan.used_activations(config)
         for d in plan.image_set_datasets(config, job.image_set)
     ]
+    # The blog figures: the autoencoder's CIFAR-10 record, the similarity jobs' weights and photos.
+    if (
+        plan.autoencoder_figures(config)
+        and plan.autoencoder_source(config) == "cifar10"
+    ):
+        files.append(paths.CIFAR_RECORD.format(dataset="cifar10"))
+    for state in plan.similarity_states(config):
+        files += plan.similarity_weights(config, state)
+    files += [paths.TARGET.format(target=t) for t in plan.similarity_targets(config)]
     return sorted(set(files), key=files.index)
 
 
@@ -168,6 +178,18 @@ def all_outputs():
         paths.SEC7_GAPS.format(figure=f) for f in plan.made_of_kind(config, "sec7")
     ]
     tables += beyond_tables()
+    # The blog figures' tables and the autoencoder's training history.
+    if plan.autoencoder_figures(config):
+        tables.append(paths.AUTOENCODER_HISTORY)
+        tables += [
+            paths.AUTOENCODER_TABLE.format(figure=f)
+            for f in plan.autoencoder_figures(config)
+        ]
+    tables += [
+        paths.MODEL_SIMILARITY_TABLE.format(state=s, part=p)
+        for s in plan.similarity_states(config)
+        for p in plan.similarity_parts(config)
+    ]
     return figures + tables + noise_histories() + [paths.SUMMARY, paths.PROVENANCE]
 
 
@@ -216,3 +238,31 @@ def copies_source(image_set, input):
 def representation_jobs(wildcards):
     plan.require_figure(config, wildcards.figure)
     return plan.activation_jobs(config, wildcards.figure)
+
+
+# The blog figures' rules (rules/blog.smk).
+def autoencoder_cifar_record():
+    if plan.autoencoder_source(config) == "cifar10":
+        return paths.CIFAR_RECORD.format(dataset="cifar10")
+    return []
+
+
+def figure_outputs(figures):
+    """The PNG (in the report) and PDF of each of `figures`."""
+    files = []
+    for name in figures:
+        png, pdf = paths.figure_files(name)
+        labels = {"figure": name, "kind": config["figures"][name]["kind"]}
+        shown = report(
+            png, caption="../report/figure.rst", category="Figures", labels=labels
+        )
+        files += [shown, pdf]
+    return files
+
+
+def figure_specs(figures):
+    """Each figure's settings, without its caption (a caption change redraws, it reruns nothing)."""
+    return {
+        name: {k: v for k, v in config["figures"][name].items() if k != "caption"}
+        for name in figures
+    }

@@ -9,6 +9,7 @@ rule summary:
         inversions=paths.INVERSION_TABLE,
         noise=noise_histories(),
         beyond=beyond_tables(),
+        blog=list(blog_summary.files(config).values()),
     output:
         report(paths.SUMMARY, caption="../report/summary.rst", category="Summary"),
     log:
@@ -22,5 +23,6 @@ rule summary:
         code=code("summary.py"),
         config=config,
         noise_models=plan.used_models(config, plan.NOISE),
+        blog=blog_summary.files(config),
     script:
         "../scripts/summary.py"

@@ -118,6 +118,36 @@ CONFIG_ERRORS = {
         "runs.fixed.lr_candidates.1: inf is not a finite number",
     ),
     "NaN shift": (lambda c: c.update(shift_std=float("nan")), "shift_std: nan is not a finite number"),
+    # the blog figures (issue 15)
+    "autoencoder not overcomplete": (
+        lambda c: c["autoencoder"].update(widths=[100, 300]),
+        "autoencoder.widths: [100] not wider than the 3x8x8 = 192 input",
+    ),
+    "unknown photo": (
+        lambda c: c["autoencoder"]["data"]["photos"].update(names=["moon"]),
+        "autoencoder.data.photos.names.0: 'moon' is not one of ['astronaut', 'chelsea', 'coffee', 'rocket']",
+    ),
+    "inverted image not held out": (figure("ae_layers", image=99), "figures.ae_layers.image: 99 is not one of the 16 held-out images"),
+    "merging class not generated": (
+        lambda c: c["model_similarity"]["merging"].update({"class": 5}),
+        "model_similarity.merging.class: 5 is not one of model_similarity.classes [0]",
+    ),
+    "unknown natural target": (
+        lambda c: c["model_similarity"].update(natural_targets=["dog"]),
+        "model_similarity.natural_targets: 'dog' is not defined under targets:",
+    ),
+    "noise state for the model pair": (
+        figure("ig3_classes", states=["noise"]),
+        "figures.ig3_classes.states: the noise state is a ResNet50",
+    ),
+    "octave typo": (
+        lambda c: c["model_similarity"]["octaves"]["octaves"][0].update(iteration=3),
+        "model_similarity.octaves.octaves.0.iteration: unknown setting",
+    ),
+    "one loss weight for two models": (
+        lambda c: c["model_similarity"]["losses"]["combined"].update(weights=[1]),
+        "model_similarity.losses.combined: give 2 weight(s) and 2 constant(s), one per model",
+    ),
 }
 
 
@@ -142,6 +172,12 @@ KIND_TYPOS = {
     "architectures": "architectures",
     "epochs": "training",
     "representations": "representations",
+    "autoencoder_denoising": "ae_denoising",
+    "autoencoder_layers": "ae_layers",
+    "autoencoder_walk": "ae_walk",
+    "class_representations": "ig3_classes",
+    "mimicry": "ig3_mimicry",
+    "model_merging": "ig3_merging",
 }
 
 

@@ -26,6 +26,10 @@ NAMES = (
     "NOISY_COPIES",
     "SKETCH",
     "BOOTSTRAP",
+    "PATCHES",
+    "CORRUPTION",
+    "WALK_START",
+    "JITTER",
 )
 STREAMS = {name: getattr(seeds, name) for name in NAMES}
 

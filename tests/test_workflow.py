@@ -22,8 +22,10 @@ def test_dry_run_of_a_preset_plans_the_whole_dag(tmp_path, preset):
     if not preset:
         assert jobs["download_target"] >= 1  # the paper's archives, checksummed
         # ResNet50's for Fig 1, S1, S3; the five other architectures' for the figures beyond the paper
+        # (GoogLeNet's also for the blog's model similarity)
         assert jobs["fetch_imagenet_weights"] == 6
         assert jobs["activations"] > 0 and jobs["fetch_cifar"] >= 1  # the image set's CIFAR test images
+        assert jobs["train_autoencoder"] == 1 and jobs["similarity_experiment"] == 1  # the blog figures (issue 15)
 
 
 def test_a_figure_the_preset_cannot_make_is_refused_with_the_reason(tmp_path):

@@ -117,6 +117,12 @@ class CifarImages(Dataset):
 
 def load(name: str, root: str | Path, train: bool, limit: int | None = None, verify: bool = True) -> CifarImages:
     """The training or test split of `name` from `root` (the first `limit` examples, or all)."""
+    images, labels, classes = pixels(name, root, train, limit, verify)
+    return CifarImages(images, labels, classes)
+
+
+def pixels(name: str, root: str | Path, train: bool, limit: int | None = None, verify: bool = True):
+    """(uint8 images (N, 32, 32, 3) as torchvision keeps them, labels, class names) of a split."""
     cls = _check_name(name)
     try:
         dataset = (cls if verify else _unverified(cls))(str(root), train=train, download=False)
@@ -127,7 +133,7 @@ def load(name: str, root: str | Path, train: bool, limit: int | None = None, ver
     stop = None if limit is None else int(limit)
     images = torch.from_numpy(dataset.data[:stop])
     labels = torch.tensor(dataset.targets[:stop], dtype=torch.long)
-    return CifarImages(images, labels, list(dataset.classes))
+    return images, labels, list(dataset.classes)
 
 
 def train_classifier(

@@ -6,6 +6,7 @@
                     from vision; the workflow checks a config against it)
     mlp             fully connected models (section 4)
     classifiers     the Sec 7 classifiers (widths shrinking or growing with depth)
+    autoencoder     the blog's fully connected autoencoder, every hidden layer wider than its input
     weights         ImageNet weights, the project's checkpoints and tensor files (weights_only loads)
 
 This file holds the names a config may use; it imports no torch, so the workflow can check a
@@ -14,6 +15,8 @@ config while Snakemake parses it.
 
 RESNET_NAMES = ("resnet18", "resnet50", "resnet152")  # the paper's ResNets (the noise-label model's choices)
 LAYER_NAMES = ("conv1", "conv2", "conv3", "conv4", "conv5")  # the paper's stages (He et al.)
+# Classifiers whose logits the blog's model-similarity experiments use (Input Generation III).
+LOGIT_MODELS = (*RESNET_NAMES, "googlenet")
 UNTRAINED = "untrained"
 IMAGENET = "imagenet"
 

@@ -820,3 +820,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def imagenet_categories() -> list[str]:
+    """The 1000 ImageNet class names, in logit order (torchvision's weights metadata; no download)."""
+    return list(torchvision.models.ResNet50_Weights.IMAGENET1K_V1.meta["categories"])

@@ -4,7 +4,7 @@ inputs and outputs (Snakemake wildcards in braces), the library and the tests fi
 Wildcards: target, model, state, run, layer, update_rule (plain | blur: `update` is taken by
 Snakemake), figure, dataset, architecture, member, epoch, image_set. A state may be noise@<epoch>
 (the noise-label model after that epoch) and a target <target>@<size> (prepared at that size);
-see depthrep.pipeline.plan.
+see depthrep.pipeline.plan. part: a part of the model-similarity experiments (Input Generation III).
 """
 
 from __future__ import annotations
@@ -37,6 +37,16 @@ INVERSION_TRAJECTORY = INVERSION + "/trajectory.csv"
 INVERSION_INPUTS = INVERSION + "/inputs.pt"
 
 # Figures and the tables behind them.
+# The blog posts (issue 15): the autoencoder (its training and one table and image file per
+# figure), and the model-similarity experiments of each training state.
+AUTOENCODER_MODEL = "results/models/autoencoder.pt"
+AUTOENCODER_RESUME = "results/models/autoencoder.resume.pt"  # not an output: kept when a job is killed
+AUTOENCODER_HISTORY = "results/tables/autoencoder_training.csv"
+AUTOENCODER_TABLE = "results/autoencoder/{figure}.csv"
+AUTOENCODER_IMAGES = "results/autoencoder/{figure}.pt"
+MODEL_SIMILARITY_TABLE = "results/model_similarity/{state}/{part}.csv"
+MODEL_SIMILARITY_IMAGES = "results/model_similarity/{state}/images.pt"
+
 FIGURE_PNG = "results/figures/{figure}.png"
 FIGURE_PDF = "results/figures/{figure}.pdf"
 MLP_TABLE = "results/tables/{figure}.csv"
@@ -98,6 +108,12 @@ PRODUCERS = {
     EPOCH_TABLE: "epochs_figure",
     SIMILARITY_TABLE: "representation_tables",
     SPECTRUM_TABLE: "representation_tables",
+    AUTOENCODER_MODEL: "train_autoencoder",
+    AUTOENCODER_HISTORY: "train_autoencoder",
+    AUTOENCODER_TABLE: "autoencoder_experiment",
+    AUTOENCODER_IMAGES: "autoencoder_experiment",
+    MODEL_SIMILARITY_TABLE: "similarity_experiment",
+    MODEL_SIMILARITY_IMAGES: "similarity_experiment",
     INVERSION_TABLE: "inversion_tables",
     TRAJECTORY_TABLE: "inversion_tables",
     MLP_TABLE: "mlp_experiment",  # last: its pattern also matches the tables above

@@ -102,6 +102,7 @@ def check(config: dict) -> None:
     """Cross-references a JSON schema cannot express; raises PlanError naming the setting."""
     _check_other_figures(config)
     _check_beyond(config)
+    check_blog(config)
     for name, spec in resnet_figures(config).items():
         where = f"figures.{name}"
         if spec["run"] not in config["runs"]:
@@ -180,6 +181,8 @@ def missing_states(config: dict, figure: str) -> dict[str, str]:
     if spec["kind"] == "sec7":
         unavailable = config["cifar"].get("unavailable") or {}
         return {d: unavailable[d] for d in config["cifar"]["datasets"] if d in unavailable}
+    if spec["kind"] in AUTOENCODER_KINDS:
+        return autoencoder_missing(config)
     states = spec.get("states", [])
     if spec["kind"] in (EPOCHS_KIND, REPRESENTATIONS_KIND):
         states = [*states, *epoch_states(config)]
@@ -194,6 +197,8 @@ def available(config: dict, figure: str) -> list[str]:
     """The states (or, for sec7, the datasets) of a figure that this preset can provide."""
     missing = missing_states(config, figure)
     spec = config["figures"][figure]
+    if spec["kind"] in AUTOENCODER_KINDS:
+        return [] if missing else [autoencoder_source(config)]
     wanted = config["cifar"]["datasets"] if spec["kind"] == "sec7" else spec["states"]
     return [name for name in wanted if name not in missing]
 
@@ -240,7 +245,13 @@ def figure_status(config: dict, figure: str) -> str | None:
     else:
         empty = spec["kind"] not in MLP_KINDS and not available(config, figure)
     if empty:
-        what = "data" if spec["kind"] == "sec7" else "weights or data" if spec["kind"] == REPRESENTATIONS_KIND else "weights"
+        what = (
+            "data"
+            if spec["kind"] in ("sec7", *AUTOENCODER_KINDS)
+            else "weights or data"
+            if spec["kind"] == REPRESENTATIONS_KIND
+            else "weights"
+        )
         return "; ".join(f"needs {s} {what}: {why}" for s, why in missing_states(config, figure).items())
     return None
 
@@ -382,6 +393,7 @@ def caption(config: dict, figure: str) -> str:
     fields["arch"] = _said("models", kernels_model(config))
     if spec["kind"] == "sec7":
         fields["datasets"] = _said("datasets", config["cifar"]["datasets"])
+    fields.update(blog_caption_fields(config, spec))
     try:
         return spec["caption"].format(**fields)
     except (KeyError, IndexError, ValueError) as err:
@@ -416,6 +428,8 @@ def figure_title(config: dict, figure: str) -> str:
     missing = missing_states(config, figure)
     if missing:
         text += "\npanels left out: " + "; ".join(f"{state} ({why})" for state, why in missing.items())
+    if spec["kind"] in SIMILARITY_KINDS and available(config, figure) == ["untrained"]:
+        text += "\nmade with untrained models only: the post's findings are about ImageNet-trained ones"
     return text
 
 
@@ -748,3 +762,233 @@ def representation_comparisons(config: dict, figure: str) -> dict[str, list]:
 def epoch_numbers(config: dict) -> dict[str, int]:
     """{state: epoch} of the noise-label model's states (canonical names)."""
     return {epoch_state(config, e): e for e in noise_epochs(config)}
+
+
+# ---- the blog posts' figures (issue 15) ----------------------------------------------------
+# "Autoencoders: learning by copying": one training job, one experiment job and one drawing job
+# for all the autoencoder figures of a preset. Input Generation III: one experiment job per
+# training state (the parts its figures need), one drawing job for all its figures.
+AUTOENCODER_KINDS = ("autoencoder_denoising", "autoencoder_layers", "autoencoder_walk")
+SIMILARITY_KINDS = ("class_representations", "mimicry", "model_merging")
+# The parts of the similarity job each figure kind needs (mimicry and merging start from
+# model 2's class representations, part "classes").
+SIMILARITY_PARTS = {"class_representations": ["classes"], "mimicry": ["classes", "mimicry"], "model_merging": ["classes", "merging"]}
+PHOTOS = "photos"
+
+
+def autoencoder_source(config: dict) -> str:
+    """The autoencoder's data: "cifar10" (CIFAR-10 at 32 x 32) or "photos" (patches of the
+    scikit-image photos). `auto` takes CIFAR-10 when the run can have it: the config has cifar:
+    settings and cifar.unavailable does not list cifar10."""
+    source = config["autoencoder"]["data"]["source"]
+    if source != "auto":
+        return source
+    cifar = config.get("cifar")
+    return "cifar10" if cifar and "cifar10" not in (cifar.get("unavailable") or {}) else PHOTOS
+
+
+def autoencoder_missing(config: dict) -> dict[str, str]:
+    """{cifar10: reason} when the autoencoder must train on CIFAR-10 and the run cannot have it."""
+    if config["autoencoder"]["data"]["source"] != "cifar10":
+        return {}
+    why = ((config.get("cifar") or {}).get("unavailable") or {}).get("cifar10")
+    return {"cifar10": why} if why else {}
+
+
+def autoencoder_image_size(config: dict) -> int:
+    return 32 if autoencoder_source(config) == "cifar10" else config["autoencoder"]["data"]["photos"]["size"]
+
+
+def describe_autoencoder_data(config: dict) -> str:
+    """What the autoencoder trains and is evaluated on, for captions and the summary."""
+    data = config["autoencoder"]["data"]
+    if autoencoder_source(config) == "cifar10":
+        train = data["cifar"]["train"]
+        return f"CIFAR-10 at 32x32 ({f'the first {train:,}' if train else 'all 50,000'} training images; the first {data['cifar']['held_out']} test images held out)"
+    photos = data["photos"]
+    return (
+        f"{photos['size']}x{photos['size']} patches of the scikit-image photos {', '.join(photos['names'])} (short side resized to "
+        f"{photos['side']} px): {photos['train']:,} for training from the left {1 - photos['held_out_fraction']:.0%} of each photo, "
+        f"{photos['held_out']} held out from the right {photos['held_out_fraction']:.0%}"
+    )
+
+
+def autoencoder_data_settings(config: dict) -> dict:
+    """What the autoencoder's jobs need to make its data (experiments.autoencoder.load_data):
+    only the settings of the source in use, so that the other's settings rerun nothing."""
+    data, source = config["autoencoder"]["data"], autoencoder_source(config)
+    if source == "cifar10":
+        return {"source": source, **data["cifar"], "root": config["cifar"]["root"], "verify": config["cifar"]["verify"]}
+    return {"source": source, **data["photos"]}
+
+
+def autoencoder_settings_line(config: dict) -> str:
+    """What the autoencoder figures ran, for their titles: data, model and training."""
+    settings = config["autoencoder"]
+    training = settings["training"]
+    return (
+        f"data: {describe_autoencoder_data(config)}; hidden widths {settings['widths']}, ReLU, linear output; MSE, Adam lr "
+        f"{training['lr']:g}, batch {training['batch_size']}, {training['epochs']} epochs, seed {config['seed']}"
+    )
+
+
+def autoencoder_figures(config: dict) -> list[str]:
+    return made_of_kind(config, *AUTOENCODER_KINDS)
+
+
+def similarity_figures(config: dict) -> list[str]:
+    return made_of_kind(config, *SIMILARITY_KINDS)
+
+
+def similarity_states(config: dict) -> list[str]:
+    """The training states the made similarity figures show (one experiment job each)."""
+    states = {s for name in similarity_figures(config) for s in available(config, name)}
+    return [s for s in known_states(config) if s in states]
+
+
+def similarity_parts(config: dict) -> list[str]:
+    parts = {p for name in similarity_figures(config) for p in SIMILARITY_PARTS[config["figures"][name]["kind"]]}
+    return [p for p in ("classes", "mimicry", "merging") if p in parts]
+
+
+def similarity_targets(config: dict) -> list[str]:
+    """The photos the mimicry figure's natural-image version uses (prepared as target tensors)."""
+    if "mimicry" not in similarity_parts(config):
+        return []
+    return list(config["model_similarity"]["natural_targets"])
+
+
+def check_blog(config: dict) -> None:
+    """Cross-references of the blog figures: the blocks they need, states, targets, runs, classes."""
+    kinds = {spec["kind"] for spec in config["figures"].values()}
+    if kinds & set(AUTOENCODER_KINDS):
+        if "autoencoder" not in config:
+            raise PlanError("a figure of kind autoencoder_* needs the autoencoder: settings (data, widths, training)")
+        size = 3 * autoencoder_image_size(config) ** 2
+        narrow = [w for w in config["autoencoder"]["widths"] if w <= size]
+        if narrow:
+            raise PlanError(
+                f"autoencoder.widths: {narrow} not wider than the 3x{autoencoder_image_size(config)}x{autoencoder_image_size(config)} "
+                f"= {size} input; the post's autoencoder is overcomplete (every hidden layer wider than its input)"
+            )
+        if autoencoder_source(config) == "cifar10" and "cifar" not in config:
+            raise PlanError("autoencoder.data.source: cifar10 needs the cifar: settings (root, verify)")
+    for name, spec in figures_of_kind(config, "autoencoder_layers").items():
+        if spec["run"] not in config["runs"]:
+            raise PlanError(f"figures.{name}.run: {spec['run']!r} is not defined under runs: ({sorted(config['runs'])})")
+        held_out = _autoencoder_held_out(config)
+        if spec["image"] >= held_out:
+            raise PlanError(f"figures.{name}.image: {spec['image']} is not one of the {held_out} held-out images (counted from 0)")
+    for name, spec in figures_of_kind(config, "autoencoder_denoising").items():
+        if spec["examples"] > _autoencoder_held_out(config):
+            raise PlanError(f"figures.{name}.examples: {spec['examples']} is more than the {_autoencoder_held_out(config)} held-out images")
+    similarity = {name: spec for name, spec in config["figures"].items() if spec["kind"] in SIMILARITY_KINDS}
+    if similarity and "model_similarity" not in config:
+        raise PlanError("a figure of kind class_representations, mimicry or model_merging needs the model_similarity: settings")
+    for name, spec in similarity.items():
+        _check_states(config, f"figures.{name}", spec["states"], [])
+        if any(split_name(state)[0] == NOISE for state in spec["states"]):
+            raise PlanError(f"figures.{name}.states: the noise state is a ResNet50 of Sec 5, not a pair of ImageNet classifiers")
+    if similarity:
+        settings = config["model_similarity"]
+        for target in settings["natural_targets"]:
+            if target not in config["targets"]:
+                raise PlanError(f"model_similarity.natural_targets: {target!r} is not defined under targets: ({sorted(config['targets'])})")
+        if settings["merging"]["class"] not in settings["classes"]:
+            raise PlanError(
+                f"model_similarity.merging.class: {settings['merging']['class']} is not one of model_similarity.classes {settings['classes']} "
+                "(merging starts from model 2's representation of it)"
+            )
+        for kind, loss in settings["losses"].items():
+            models = 1 if kind in ("model1", "model2") else 2
+            if len(loss["weights"]) != models or len(loss["constants"]) != models:
+                raise PlanError(f"model_similarity.losses.{kind}: give {models} weight(s) and {models} constant(s), one per model")
+
+
+def _autoencoder_held_out(config: dict) -> int:
+    data = config["autoencoder"]["data"]
+    return data["cifar"]["held_out"] if autoencoder_source(config) == "cifar10" else data["photos"]["held_out"]
+
+
+def similarity_weights(config: dict, state: str) -> list[str]:
+    """The ImageNet checkpoints a similarity job of `state` reads (none untrained)."""
+    models = config["model_similarity"]["models"]
+    return [paths.IMAGENET_MODEL.format(model=m) for m in models] if state == "imagenet" else []
+
+
+def blog_caption_fields(config: dict, spec: dict) -> dict[str, str]:
+    """Caption placeholders of the blog figures: {widths}, {data}, {input_size}, {epochs} (the
+    autoencoder's); {models}, {classes} (the model-similarity settings)."""
+    if spec["kind"] in AUTOENCODER_KINDS and "autoencoder" in config:
+        side = autoencoder_image_size(config)
+        return {
+            "widths": _said("widths", config["autoencoder"]["widths"]),
+            "data": describe_autoencoder_data(config),
+            "input_size": _said("input_size", 3 * side**2),
+            "image_size": str(side),
+            "epochs": str(config["autoencoder"]["training"]["epochs"]),
+        }
+    if spec["kind"] in SIMILARITY_KINDS and "model_similarity" in config:
+        settings = config["model_similarity"]
+        return {
+            "models": " and ".join(_said("models", m).replace("googlenet", "GoogLeNet") for m in settings["models"]),
+            "classes": _said("classes", settings["classes"]),
+        }
+    return {}
+
+
+def autoencoder_resources(config: dict) -> dict[str, int]:
+    """Training the autoencoder: its weights with Adam's two moments and gradients (4 copies) and
+    the data as uint8; runtime from about 6 x weights operations per image and epoch at a
+    modest 2e12 a second (a GPU), generous on purpose."""
+    settings = config["autoencoder"]
+    size = 3 * autoencoder_image_size(config) ** 2
+    sizes = [size, *settings["widths"], size]
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    images = 50_000 if autoencoder_source(config) == "cifar10" else settings["data"]["photos"]["train"]
+    work = 6 * weights * images * settings["training"]["epochs"]
+    return {"mem_mb": int(BASE_MB + 16 * weights / 1e6 + images * size / 1e6), "runtime": int(30 + work / 2e12 / 60)}
+
+
+def autoencoder_experiment_runtime(config: dict) -> int:
+    """The autoencoder figures' job: every layer of two autoencoders inverted (candidates x
+    iterations steps each, about 3 x weights operations a step), generous at 1e11 a second."""
+    settings = config["autoencoder"]
+    size = 3 * autoencoder_image_size(config) ** 2
+    sizes = [size, *settings["widths"], size]
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    steps = 0
+    for name in figures_of_kind(config, "autoencoder_layers"):
+        run = config["runs"][config["figures"][name]["run"]]
+        steps += 2 * len(sizes) * run["iterations"] * len(run["lr_candidates"])
+    return int(30 + 3 * weights * steps / 1e11 / 60)
+
+
+def similarity_settings_line(config: dict) -> str:
+    """What the similarity figures ran, for their titles: models, classes, octaves, losses."""
+    settings = config["model_similarity"]
+    octaves = settings["octaves"]
+    stages = "; ".join(
+        f"{o['iterations']} at {o['size']} px"
+        + (f" on {o['crop']} px crops" if o.get("crop") not in (None, o["size"]) else "")
+        + f", lr {_schedule(o['lr'])}, blur {_schedule(o['blur'])}"
+        for o in octaves["octaves"]
+    )
+    losses = ", ".join(f"{k} {v['scale']:g} x {v['weights']} (C {v['constants']})" for k, v in settings["losses"].items())
+    return (
+        f"octaves ({octaves['step']} step; a_0 ~ N({octaves['init_mean']:g}, {octaves['init_std']:g})): {stages}; class losses: {losses}; "
+        f"mimicry {settings['mimicry_scale']:g} L1; merging: class {settings['merging']['class']}, {settings['merging']['steps']} SGD steps, "
+        f"lr {settings['merging']['lr']:g}; seed {config['seed']}"
+    )
+
+
+def similarity_resources(config: dict) -> dict[str, int]:
+    """A similarity job: two ImageNet classifiers, a batch of a few images at the largest octave
+    size (ResNet50 keeps about 100 MB of activations per 224 x 224 image); runtime from the
+    images generated and the merging steps at about 20 problem-steps a second at 224 x 224."""
+    settings = config["model_similarity"]
+    octaves = settings["octaves"]["octaves"]
+    pixels = max(o["size"] for o in octaves) ** 2 / 224**2
+    images = 5 * len(settings["classes"]) + len(settings["natural_targets"]) + 2
+    steps = images * sum(o["iterations"] for o in octaves) + settings["merging"]["steps"]
+    return {"mem_mb": int(BASE_MB + 100 * 2 * len(settings["classes"]) * pixels), "runtime": int(30 + steps * pixels / 20 / 60)}

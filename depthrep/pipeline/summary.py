@@ -10,7 +10,7 @@ import yaml
 
 from ..files import write_text
 from ..training.history import final_train_accuracy
-from . import claims, paths, plan
+from . import blog_summary, claims, paths, plan
 from .plan import describe_source
 
 
@@ -25,7 +25,10 @@ def render(
     inversions: pd.DataFrame,
     noise_histories: dict[str, pd.DataFrame] | None = None,
     tables: dict[str, pd.DataFrame] | None = None,
+    blog: dict[str, pd.DataFrame] | None = None,
 ) -> str:
+    """tables: the beyond-the-paper figures' tables by path; blog: the blog figures' tables by
+    key (pipeline.blog_summary.files)."""
     lines = [f"# depthrep run summary: preset `{config['preset']}`", ""]
     if config.get("reduced"):
         lines += [f"Reduced preset: {config['reduced']}. Figures say so in their titles.", ""]
@@ -62,6 +65,7 @@ def render(
             f"(tables/noise_training_{arch}.csv).",
         ]
     lines += beyond_the_paper(config, tables or {})
+    lines += blog_summary.render(config, blog or {})
     lines += ["", "## Settings", "", "```yaml", yaml.safe_dump(config, sort_keys=False).rstrip(), "```", ""]
     return "\n".join(lines)
 
@@ -103,5 +107,6 @@ def write(
     path: str | Path,
     noise_histories: dict[str, pd.DataFrame] | None = None,
     tables: dict[str, pd.DataFrame] | None = None,
+    blog: dict[str, pd.DataFrame] | None = None,
 ) -> None:
-    write_text(render(config, inversions, noise_histories, tables), path)
+    write_text(render(config, inversions, noise_histories, tables, blog), path)

@@ -1,6 +1,8 @@
-"""Classifier training shared by the noise-label ResNet (Sec 5) and the CIFAR classifiers (Sec 7).
+"""Training shared by the noise-label ResNet (Sec 5), the CIFAR classifiers (Sec 7) and the blog's
+autoencoder.
 
-Adam, cross-entropy, a fixed number of epochs. After every epoch the model, the optimizer and
+Adam, an objective (cross-entropy for classifiers, CROSS_ENTROPY; mean squared reconstruction
+error for the autoencoder, RECONSTRUCTION), a fixed number of epochs. After every epoch the model, the optimizer and
 the history so far are written (atomically) to a checkpoint; calling `fit` again with the
 same settings resumes from the last finished epoch and ends with the same weights as an
 uninterrupted run. That holds because every random draw of an epoch is seeded from (seed,
@@ -19,6 +21,11 @@ The history has one row per epoch:
     train_loss, train_accuracy     the whole training set in eval mode after the epoch
                                    (only with evaluate_train; the fair side of a train/test gap)
     test_loss, test_accuracy       the test set in eval mode after the epoch (when one is given)
+The accuracy columns exist only for an objective that has one (not for reconstruction).
+
+A dataset may define `__getitems__` (a batch of indices at once, e.g. `Pairs`): the DataLoader
+then fetches a whole batch with one indexing of in-memory tensors instead of one call per
+example, in the same order.
 """
 
 from __future__ import annotations
@@ -26,7 +33,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import math
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +48,60 @@ from ..models.weights import load_tensors, save_checkpoint, save_tensors
 from ..seeds import DATA_ORDER, EPOCH_RNG, generator, stream_seed
 
 log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Objective:
+    """What training minimises: `batch_loss` (the mean over a batch, the loss that is stepped on),
+    `sum_loss` (the sum over a batch's examples of each example's loss, for exact means over a
+    data set) and `correct` (how many of a batch's outputs are right; None: no accuracy)."""
+
+    name: str
+    batch_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    sum_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    correct: Callable[[torch.Tensor, torch.Tensor], int] | None = None
+
+
+def _mse_sum(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Sum over examples of each example's mean squared error."""
+    return nn.functional.mse_loss(outputs, targets, reduction="sum") / outputs[0].numel()
+
+
+CROSS_ENTROPY = Objective(
+    "cross_entropy",
+    nn.functional.cross_entropy,
+    lambda logits, labels: nn.functional.cross_entropy(logits, labels, reduction="sum"),
+    lambda logits, labels: (logits.argmax(1) == labels).sum().item(),
+)
+# An autoencoder's (input, input) pairs: the mean squared error of the reconstruction.
+RECONSTRUCTION = Objective("mse", nn.functional.mse_loss, _mse_sum)
+
+
+class Pairs(Dataset):
+    """(x, y) examples from in-memory tensors, fetched a batch at a time (`__getitems__`): one
+    indexing per batch rather than one Python call and a stack per example. `transform` (e.g.
+    uint8 to float) is applied to each fetched batch of x; y None makes each example (x, x), an
+    autoencoder's (the transformed input is its own target)."""
+
+    def __init__(self, x: torch.Tensor, y: torch.Tensor | None = None, transform: Callable | None = None):
+        if y is not None and len(x) != len(y):
+            raise ValueError(f"Pairs: {len(x)} inputs but {len(y)} targets")
+        self.x, self.y, self.transform = x, y, transform
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def __getitems__(self, indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        index = torch.as_tensor(indices, dtype=torch.long)
+        x = self.x[index]
+        if self.transform:
+            x = self.transform(x)
+        return x, (x if self.y is None else self.y[index])
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        x, y = self.__getitems__([index])
+        return x[0], y[0]
+
 
 CHECKPOINT_KEYS = {"model", "optimizer", "epoch", "history", "settings", "identity"}
 
@@ -134,9 +197,16 @@ def _autocast(settings: TrainSettings, device: torch.device):
 
 @torch.no_grad()
 def evaluate(
-    model: nn.Module, data: Dataset, settings: TrainSettings, device: torch.device, workers: int = 0, layout=torch.preserve_format
+    model: nn.Module,
+    data: Dataset,
+    settings: TrainSettings,
+    device: torch.device,
+    workers: int = 0,
+    layout=torch.preserve_format,
+    objective: Objective = CROSS_ENTROPY,
 ) -> tuple[float, float]:
-    """Mean cross-entropy and accuracy of `model` on `data`, in eval mode (the model's mode is restored)."""
+    """Mean loss and accuracy (NaN for an objective without one) of `model` on `data`, in eval
+    mode (the model's mode is restored)."""
     was_training = model.training
     model.eval()
     loss_sum, correct = 0.0, 0
@@ -144,33 +214,34 @@ def evaluate(
     for x, y in _loader(data, settings.batch_size, device, workers, generator=torch.Generator()):
         x, y = x.to(device, non_blocking=True, memory_format=layout), y.to(device, non_blocking=True)
         with _autocast(settings, device):
-            logits = model(x).float()
-        loss_sum += nn.functional.cross_entropy(logits, y, reduction="sum").item()
-        correct += (logits.argmax(1) == y).sum().item()
+            outputs = model(x).float()
+        loss_sum += objective.sum_loss(outputs, y).item()
+        if objective.correct:
+            correct += objective.correct(outputs, y)
     model.train(was_training)
-    return loss_sum / len(data), correct / len(data)
+    return loss_sum / len(data), (correct / len(data) if objective.correct else math.nan)
 
 
-def _train_epoch(model, optimizer, data, settings, epoch, device, workers, layout) -> dict:
+def _train_epoch(model, optimizer, data, settings, epoch, device, workers, layout, objective: Objective) -> dict:
     model.train()
     batches = epoch_loader(data, settings, epoch, device, workers)
     loss_sum, correct, seen = 0.0, 0, 0
     for b, (x, y) in enumerate(batches, start=1):
         x, y = x.to(device, non_blocking=True, memory_format=layout), y.to(device, non_blocking=True)
         with _autocast(settings, device):
-            logits = model(x).float()
-        loss = nn.functional.cross_entropy(logits, y)
+            outputs = model(x).float()
+        loss = objective.batch_loss(outputs, y)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         loss_sum += loss.item() * len(y)
-        correct += (logits.argmax(1) == y).sum().item()
+        if objective.correct:
+            correct += objective.correct(outputs, y)
         seen += len(y)
         if b % settings.log_every == 0 or b == len(batches):
-            log.info(
-                "epoch %d/%d batch %d/%d: loss %.4f accuracy %.4f", epoch, settings.epochs, b, len(batches), loss_sum / seen, correct / seen
-            )
-    return {"loss": loss_sum / seen, "accuracy": correct / seen}
+            accuracy = f" accuracy {correct / seen:.4f}" if objective.correct else ""
+            log.info("epoch %d/%d batch %d/%d: loss %.4f%s", epoch, settings.epochs, b, len(batches), loss_sum / seen, accuracy)
+    return {"loss": loss_sum / seen, **({"accuracy": correct / seen} if objective.correct else {})}
 
 
 def _resume(path: Path, model, optimizer, settings: TrainSettings, identity: dict, kept: dict[int, Path]) -> list[dict]:
@@ -224,12 +295,15 @@ def fit(
     channels_last: bool = False,
     keep_path=None,
     keep_as: str = "",
+    objective: Objective = CROSS_ENTROPY,
 ) -> pd.DataFrame:
-    """Train `model` in place on `train` (a dataset of (image, label)); return the per-epoch history.
+    """Train `model` in place on `train` (a dataset of (input, target): (image, label) for the
+    default cross-entropy, (image, image) for RECONSTRUCTION); return the per-epoch history.
 
     checkpoint: file written after every epoch and resumed from when present.
     identity: plain values describing the data and model (dataset settings, architecture);
-    a checkpoint made with other values, or other settings, is discarded rather than resumed.
+    a checkpoint made with other values, another objective, or other settings, is discarded
+    rather than resumed.
     workers: DataLoader worker processes (they do not change the result).
     channels_last: the model and its image batches in channels-last memory order (faster
     convolutions on CPUs and GPUs; the same arithmetic up to the order of sums).
@@ -238,6 +312,8 @@ def fit(
     """
     device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
     identity = dict(identity or {})
+    if objective is not CROSS_ENTROPY:  # the classifiers' resume files predate the setting
+        identity["objective"] = objective.name
     layout = torch.channels_last if channels_last else torch.preserve_format
     model.to(device, memory_format=layout).requires_grad_(True)
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
@@ -253,11 +329,13 @@ def fit(
         start = time.perf_counter()
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(stream_seed(settings.seed, EPOCH_RNG, epoch))
-            row = {"epoch": epoch, **_train_epoch(model, optimizer, train, settings, epoch, device, workers, layout)}
-        if settings.evaluate_train:
-            row["train_loss"], row["train_accuracy"] = evaluate(model, train, settings, device, workers, layout)
-        if test is not None:
-            row["test_loss"], row["test_accuracy"] = evaluate(model, test, settings, device, workers, layout)
+            row = {"epoch": epoch, **_train_epoch(model, optimizer, train, settings, epoch, device, workers, layout, objective)}
+        for name, data in (("train", train if settings.evaluate_train else None), ("test", test)):
+            if data is not None:
+                loss, accuracy = evaluate(model, data, settings, device, workers, layout, objective)
+                row[f"{name}_loss"] = loss
+                if objective.correct:
+                    row[f"{name}_accuracy"] = accuracy
         history.append(row)
         if epoch in kept:
             _keep(kept[epoch], keep_as, model, epoch, settings, identity)
