@@ -16,10 +16,38 @@ from collections import Counter
 
 import cluster
 import pytest
+import yaml
+from workflow import ROOT
 
-GPU_RULES = {"invert", "train_noise_classifier", "train_cifar_classifier", "mlp_experiment", "activations"}
-# The rules of the tiny preset that run on the submitting host (localrule: True).
-LOCAL_RULES = {"resnet_figure", "mlp_figure", "kernels_figure", "inversion_tables", "summary", "environment", "provenance"}
+# The rules that ask for a GPU, as the workflow profile says.
+PROFILE = yaml.safe_load((ROOT / "profiles/default/config.yaml").read_text())
+GPU_RULES = {rule for rule, resources in PROFILE["set-resources"].items() if resources.get("gpu")}
+# The tiny preset's rules that Slurm runs, and those that run on the submitting host (localrule: True).
+SUBMITTED_RULES = {
+    "prepare_target",
+    "invert",
+    "train_noise_classifier",
+    "mlp_experiment",
+    "activations",
+    "representation_tables",
+    "train_autoencoder",
+    "autoencoder_experiment",
+    "similarity_experiment",
+}
+LOCAL_RULES = {
+    "resnet_figure",
+    "mlp_figure",
+    "kernels_figure",
+    "architectures_figure",
+    "epochs_figure",
+    "representations_figure",
+    "autoencoder_figures",
+    "similarity_figures",
+    "inversion_tables",
+    "summary",
+    "environment",
+    "provenance",
+}
 
 
 def slurm_jobs(since: str, workdir) -> list[dict]:
@@ -44,7 +72,7 @@ def test_the_tiny_preset_runs_on_slurm_with_gpus_only_for_gpu_rules(tiny):
     log = min((tiny.path / ".snakemake/log").glob("*.snakemake.log")).read_text()  # the run, before any report
     submitted = Counter(re.findall(r"^rule (\w+):$", log, re.MULTILINE))  # local rules print "localrule"
     ran_locally = set(re.findall(r"^localrule (\w+):$", log, re.MULTILINE))
-    assert submitted.keys() == {"prepare_target", "invert", "train_noise_classifier", "mlp_experiment"}, submitted
+    assert submitted.keys() == SUBMITTED_RULES, submitted
     assert ran_locally == LOCAL_RULES | {"all"}, ran_locally
     jobs = slurm_jobs(tiny.slurm_since, tiny.path)
     assert Counter(job["rule"] for job in jobs) == submitted, jobs

@@ -9,7 +9,7 @@ import pandas as pd
 from PIL import Image
 from workflow import ROOT, TINY, copy_run, copy_workflow, edit_preset, planned_jobs
 
-from depthrep.pipeline import blog_summary, plan
+from depthrep.pipeline import blog_summary, paths, plan
 from depthrep.pipeline import config as configuration
 
 AUTOENCODER_FIGURES = ["ae_denoising", "ae_layers", "ae_walk"]
@@ -92,9 +92,9 @@ def test_tiny_run_makes_every_blog_figure_and_its_tables(tiny_run):
     assert len(final) == 12 and final[["m_g", "m_s", "m_i"]].notna().all().all()  # 2 models x (5 hidden + output)
     walk = pd.read_csv(results / "autoencoder/ae_walk.csv")
     assert set(walk.step) == set(range(1, 6)) and (walk.distance >= 0).all()
-    merging = pd.read_csv(results / "similarity/untrained/merging.csv")
+    merging = pd.read_csv(tiny_run / paths.MODEL_SIMILARITY_TABLE.format(state="untrained", part="merging"))
     assert merging.distance.iloc[-1] < merging.distance.iloc[0]
-    classes = pd.read_csv(results / "similarity/untrained/classes.csv")
+    classes = pd.read_csv(tiny_run / paths.MODEL_SIMILARITY_TABLE.format(state="untrained", part="classes"))
     assert set(classes.kind) == {"model1", "model2", "combined", "difference"}
 
 
