@@ -106,6 +106,7 @@ rule architectures_figure:
         "../envs/plotting.yaml"
     params:
         code=code("architectures_figure.py"),
+        layers=lambda w: [job.layer for job in figure_jobs(w)],
         names=plan.DISPLAY_NAMES,
         caption=lambda w: plan.figure_title(config, w.figure),
         reduced=config["reduced"],
@@ -143,6 +144,7 @@ rule epochs_figure:
         "../envs/plotting.yaml"
     params:
         code=code("epochs_figure.py"),
+        layers=lambda w: [job.layer for job in figure_jobs(w)],
         epochs=plan.epoch_numbers(config),
         caption=lambda w: plan.figure_title(config, w.figure),
         reduced=config["reduced"],

@@ -103,6 +103,18 @@ def weights_input(wildcards):
     return state_weights(wildcards.model, wildcards.state)
 
 
+def invert_layers(wildcards):
+    """The layers an `invert` job inverts: those the preset's figures ask of its row."""
+    w = wildcards
+    layers = plan.job_layers(config, w.run, w.model, w.state, w.target, w.update_rule)
+    if not layers:
+        raise plan.PlanError(
+            f"no figure of this preset inverts {w.model} ({w.state}) for {w.target} with run {w.run} "
+            f"and update {w.update_rule}: ask for a figure (snakemake <figure>) instead"
+        )
+    return layers
+
+
 def training_settings(block):
     """TrainSettings fields of a training block, seeded by the config's seed."""
     return {**config[block]["training"], "seed": config["seed"]}

@@ -27,6 +27,7 @@ rule resnet_figure:
         "../envs/plotting.yaml"
     params:
         code=code("resnet_figure.py"),
+        layers=lambda w: [job.layer for job in figure_jobs(w)],
         kind=lambda w: config["figures"][w.figure]["kind"],
         caption=lambda w: plan.figure_title(config, w.figure),
         reduced=config["reduced"],

@@ -1,6 +1,7 @@
-# The GPU jobs: one inversion per run, model, state, target, layer and update rule. A job embeds
-# its target at its layer (one forward of a and a' = a + N(0, shift_std)) and solves every seed
-# and learning-rate candidate in one batch.
+# The GPU jobs: one per run, model, state, target and update rule (pipeline.plan.InversionJob),
+# inverting every layer the figures ask of it. A job embeds its target at all its layers in one
+# forward of a and a' = a + N(0, shift_std), then solves each layer's seeds and learning-rate
+# candidates in one batch.
 
 
 rule invert:
@@ -12,18 +13,19 @@ rule invert:
         trajectory=paths.INVERSION_TRAJECTORY,
         inputs=paths.INVERSION_INPUTS,
     log:
-        paths.log("invert", "run", "model", "state", "target", "layer", "update_rule"),
+        paths.log("invert", "run", "model", "state", "target", "update_rule"),
     benchmark:
-        paths.benchmark(
-            "invert", "run", "model", "state", "target", "layer", "update_rule"
-        )
+        paths.benchmark("invert", "run", "model", "state", "target", "update_rule")
     conda:
         "../envs/torch.yaml"
     resources:
         mem_mb=lambda w: plan.inversion_resources(config, w.run)["mem_mb"],
-        runtime=lambda w: plan.inversion_resources(config, w.run)["runtime"],
+        runtime=lambda w: plan.inversion_resources(
+            config, w.run, len(invert_layers(w))
+        )["runtime"],
     params:
         code=code("invert.py"),
+        layers=invert_layers,
         descent=lambda w: config["runs"][w.run],
         shift_std=config["shift_std"],
         seed=config["seed"],

@@ -22,7 +22,7 @@ rule provenance:
     input:
         outputs=[p for p in all_outputs() if p != paths.PROVENANCE],
         inputs=input_files(),
-        results=[job.result for job in plan.all_inversions(config)],
+        results=[job.result for job in plan.inversion_jobs(config)],
         environment=paths.ENVIRONMENT,
     output:
         paths.PROVENANCE,

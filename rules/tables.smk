@@ -3,8 +3,8 @@
 
 rule inversion_tables:
     input:
-        results=[job.result for job in plan.all_inversions(config)],
-        trajectories=[job.trajectory for job in plan.all_inversions(config)],
+        results=[job.result for job in plan.inversion_jobs(config)],
+        trajectories=[job.trajectory for job in plan.inversion_jobs(config)],
     output:
         inversions=report(
             paths.INVERSION_TABLE,

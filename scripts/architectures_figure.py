@@ -7,6 +7,6 @@ from depthrep.plotting import architectures
 
 joblog.log_to(snakemake.log[0])
 i, p, out = snakemake.input, snakemake.params, snakemake.output
-depths = claims.depth_table(i.results)
+depths = claims.depth_table(i.results, p.layers)
 write_csv(depths, out.table)
-architectures.draw_architectures(i.target, depths, i.results, i.inputs, p.names, p.caption, out.png, out.pdf, p.reduced)
+architectures.draw_architectures(i.target, depths, i.results, i.inputs, p.layers, p.names, p.caption, out.png, out.pdf, p.reduced)

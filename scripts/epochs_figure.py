@@ -9,7 +9,7 @@ from depthrep.plotting import architectures
 
 joblog.log_to(snakemake.log[0])
 i, p, out = snakemake.input, snakemake.params, snakemake.output
-epochs = claims.epoch_table(i.results, p.epochs)
+epochs = claims.epoch_table(i.results, p.layers, p.epochs)
 write_csv(epochs, out.table)
 history = pd.read_csv(i.history)
-architectures.draw_epochs(i.target, epochs, i.results, i.inputs, history, p.caption, out.png, out.pdf, p.reduced)
+architectures.draw_epochs(i.target, epochs, i.results, i.inputs, p.layers, history, p.caption, out.png, out.pdf, p.reduced)

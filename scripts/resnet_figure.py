@@ -6,6 +6,6 @@ from depthrep.plotting import resnet
 joblog.log_to(snakemake.log[0])
 i, p, out = snakemake.input, snakemake.params, snakemake.output
 if p.kind == "images":
-    resnet.draw_images(i.targets, i.results, i.inputs, p.caption, out.png, out.pdf, p.reduced)
+    resnet.draw_images(i.targets, i.results, i.inputs, p.layers, p.caption, out.png, out.pdf, p.reduced)
 else:
-    resnet.draw_trajectories(i.results, p.caption, out.png, out.pdf, p.reduced)
+    resnet.draw_trajectories(i.results, p.layers, p.caption, out.png, out.pdf, p.reduced)

@@ -31,8 +31,10 @@ from depthrep.models import vision, weights
 from depthrep.models.weights import load_tensors
 
 TINY = ("--configfile", "presets/tiny.yaml")
-FIG4_INVERSION = "results/inversions/long/resnet50/untrained/dalmatian/conv2_plain"
-FIG2_CONV1 = "results/inversions/fixed/resnet50/untrained/dalmatian/conv1_blur"
+# Inversion jobs (one per run, model, state, target and update rule): Fig 4's (conv2, with Fig
+# 5's conv5) and Fig 2's (conv1, conv3 and conv5, shared with Fig 3 and the architecture figure).
+FIG4_INVERSION = "results/inversions/long/resnet50/untrained/dalmatian/plain"
+FIG2_INVERSION = "results/inversions/fixed/resnet50/untrained/dalmatian/blur"
 
 
 # --- checkpoints (loaded with weights_only=True only) -----------------------------------
@@ -185,10 +187,13 @@ def test_a_job_whose_every_learning_rate_diverges_finishes_and_says_so(tiny_run,
     edit_preset(workdir / "presets/tiny.yaml", lambda p: p["runs"]["long"].update(lr_candidates=[1e39]))
     snakemake(workdir, "fig4", *TINY)  # raises, with snakemake's output, if the pipeline stopped
     text = (workdir / FIG4_INVERSION / "result.json").read_text()
-    [row] = json.loads(text)["rows"]
-    assert row["status"] == "all candidates diverged" and row["diverged_lrs"] == "1e+39"
-    assert row["m_g"] is None and "NaN" not in text  # not a number: null, which every JSON reader takes
-    assert load_tensors(workdir / FIG4_INVERSION / "inputs.pt")["a_g"] == {}
+    rows = json.loads(text)["rows"]
+    assert [row["layer"] for row in rows] == ["conv2", "conv5"]
+    for row in rows:
+        assert row["status"] == "all candidates diverged" and row["diverged_lrs"] == "1e+39"
+        assert row["m_g"] is None  # not a number: null, which every JSON reader takes
+    assert "NaN" not in text
+    assert load_tensors(workdir / FIG4_INVERSION / "inputs.pt")["a_g"] == {"conv2": {}, "conv5": {}}
     assert (workdir / "results/figures/fig4.png").stat().st_size > 0
 
 
@@ -288,7 +293,7 @@ def test_a_run_killed_halfway_continues_without_redoing_finished_jobs(tmp_path):
     edit_preset(preset, lambda p: p["runs"]["long"].update(iterations=100_000))  # an inversion still running when killed
     command = [sys.executable, "-m", "snakemake", "--cores", "2", "fig4", *TINY]
     run = subprocess.Popen(command, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    log = workdir / "results/logs/invert/long_resnet50_untrained_dalmatian_conv2_plain.log"
+    log = workdir / "results/logs/invert/long_resnet50_untrained_dalmatian_plain.log"
     try:
         deadline = time.monotonic() + 300
         while not (log.is_file() and "iteration" in log.read_text()):
@@ -336,7 +341,7 @@ def test_a_truncated_result_record_is_unreadable_naming_the_file(tmp_path):
 
 def test_a_broken_record_is_named_with_its_rule_and_the_next_run_redoes_that_job(tiny_run, tmp_path):
     workdir = copy_run(tiny_run, tmp_path / "w")
-    record = f"{FIG2_CONV1}/inputs.pt"
+    record = f"{FIG2_INVERSION}/inputs.pt"
     (workdir / record).write_bytes((workdir / record).read_bytes()[:100])  # truncated
     finished = finished_files(workdir)
     failed = snakemake(workdir, "fig2", *TINY, "--forcerun", "resnet_figure", check=False)
@@ -347,7 +352,7 @@ def test_a_broken_record_is_named_with_its_rule_and_the_next_run_redoes_that_job
     jobs = planned_jobs(workdir, "fig2", *TINY)
     assert jobs == {"invert": 1, "resnet_figure": 1, "fig2": 1}  # that job and what reads it, nothing else
     snakemake(workdir, "fig2", *TINY)
-    kept = {p: t for p, t in finished.items() if not p.startswith(FIG2_CONV1) and "figures/fig2" not in p}
+    kept = {p: t for p, t in finished.items() if not p.startswith(FIG2_INVERSION) and "figures/fig2" not in p}
     assert {p: finished_files(workdir)[p] for p in kept} == kept  # every other finished result untouched
 
 

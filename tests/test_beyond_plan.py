@@ -42,6 +42,21 @@ def test_the_training_figure_shares_the_ends_of_training_with_fig10():
     assert len(inversions) == len(set(inversions)) and sum(j.state == "noise@3" for j in inversions) == 1
 
 
+def test_one_invert_job_inverts_every_layer_the_figures_ask_of_its_row():
+    jobs = plan.inversion_jobs(TINY)
+    assert sum(len(job.layers) for job in jobs) == len(plan.all_inversions(TINY))
+    assert len({(j.run, j.model, j.state, j.target, j.update) for j in jobs}) == len(jobs)
+    fig2 = next(
+        j for j in jobs if (j.run, j.model, j.state, j.update) == ("fixed", "resnet50", "untrained", "blur") and j.target == "dalmatian"
+    )
+    assert fig2.layers == ("conv1", "conv3", "conv5")  # the model's order, whatever the figures' order
+    assert {i.result for i in plan.all_inversions(TINY) if i.job_key == fig2.first.job_key} == {fig2.result}
+    assert plan.job_layers(TINY, "fixed", "resnet50", "untrained", "dalmatian", "blur") == ["conv1", "conv3", "conv5"]
+    assert plan.job_layers(TINY, "fixed", "resnet50", "untrained", "dalmatian", "nonsense") == []
+    one, three = (plan.inversion_resources(PAPER, "long", layers=n)["runtime"] for n in (1, 3))
+    assert three > one
+
+
 def test_an_architecture_figure_at_its_own_size_has_its_own_target_and_shares_nothing():
     jobs = plan.jobs(CPU, "architectures")
     assert {j.target for j in jobs} == {"dalmatian@80"} and jobs[0].target_file == "results/targets/dalmatian@80.pt"

@@ -15,7 +15,7 @@ import pytest
 from depthrep.pipeline.compare import main
 from depthrep.plotting.common import save_figure
 
-RESULT = "inversions/fixed/resnet50/untrained/dalmatian/conv2_blur/result.json"
+RESULT = "inversions/fixed/resnet50/untrained/dalmatian/blur/result.json"
 
 
 def make_results(root: Path) -> Path:

@@ -32,7 +32,7 @@ def test_deterministic_mode_is_strict_and_its_error_names_the_setting(restored_d
 
 def test_an_unreadable_result_is_moved_aside_and_named_with_the_rule_that_makes_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = tmp_path / "results/inversions/fixed/resnet50/untrained/dalmatian/conv1_blur/result.json"
+    result = tmp_path / "results/inversions/fixed/resnet50/untrained/dalmatian/blur/result.json"
     result.parent.mkdir(parents=True)
     result.write_text('{"key": {"run": "fix')
     message = joblog.explain(Unreadable(os.path.relpath(result), "it is truncated"))

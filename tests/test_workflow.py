@@ -95,7 +95,7 @@ def test_a_run_setting_reruns_only_the_inversions_of_that_run(tiny_run, tmp_path
     run = copy_run(tiny_run, tmp_path / "run")
     edit_preset(run / "presets/tiny.yaml", lambda p: p["runs"]["long"].update(iterations=61))
     jobs = planned_jobs(run, *TINY)
-    assert jobs["invert"] == 2  # Fig 4's and Fig 5's inversions, nothing of the fixed run
+    assert jobs["invert"] == 1  # the job of Fig 4's and Fig 5's inversions (conv2, conv5), nothing of the fixed run
     assert jobs["resnet_figure"] == 2 and "mlp_experiment" not in jobs and "train_noise_classifier" not in jobs
 
 
@@ -104,7 +104,7 @@ def test_an_edit_of_the_library_reruns_what_its_code_decides(tiny_run, tmp_path)
     engine = run / "depthrep/engine/inversion.py"
     engine.write_text(engine.read_text() + "\n# an edit of the engine\n")
     jobs = planned_jobs(run, *TINY)
-    assert jobs["invert"] == 17 and jobs["mlp_experiment"] == 5  # every job that runs the engine
+    assert jobs["invert"] == 9 and jobs["mlp_experiment"] == 5  # every job that runs the engine (the tiny preset's 9 inversion jobs)
     assert "prepare_target" not in jobs and "train_noise_classifier" not in jobs and "activations" not in jobs  # they do not
     engine.write_text(engine.read_text().replace("\n# an edit of the engine\n", ""))
     assert planned_jobs(run, *TINY) == {}  # the edit undone: nothing to do
@@ -140,8 +140,8 @@ def test_rerunning_from_the_record_remakes_identical_results(tiny_run, tmp_path)
         "results/targets/tesla_coil.pt",
         "results/models/noise_resnet50.pt",
         "results/tables/noise_training_resnet50.csv",
-        "results/inversions/fixed/resnet50/noise/tesla_coil/conv5_plain/result.json",
-        "results/inversions/long/resnet50/untrained/dalmatian/conv2_plain/result.json",
+        "results/inversions/fixed/resnet50/noise/tesla_coil/plain/result.json",
+        "results/inversions/long/resnet50/untrained/dalmatian/plain/result.json",
         "results/tables/fig9.csv",
         "results/tables/inversions.csv",
     ]

@@ -36,23 +36,24 @@ GROWS = 0.8  # rank correlation of m_i with depth from which "m_i grows with dep
 DEEP = 2  # the deepest cuts whose m_g and m_s the epoch claim follows
 
 
-def _first_seed(results: list[str | Path]) -> pd.DataFrame:
-    table = records.inversion_table(results)
+def _first_seed(results: list[str | Path], layers: list[str]) -> pd.DataFrame:
+    table = records.inversion_table(results, layers)
     return table.drop_duplicates(subset=records.KEYS, keep="first").reset_index(drop=True)
 
 
-def depth_table(results: list[str | Path]) -> pd.DataFrame:
-    """One row per inversion (its first seed) of an architecture figure, with the cut's position
-    among the model's five (1 = shallowest) and its relative depth."""
-    table = _first_seed(results)
+def depth_table(results: list[str | Path], layers: list[str]) -> pd.DataFrame:
+    """One row per inversion (its first seed) of an architecture figure (its panels: a job's
+    record and a layer), with the cut's position among the model's five (1 = shallowest) and
+    its relative depth."""
+    table = _first_seed(results, layers)
     table["position"] = [list(ARCHITECTURES[m]["cuts"]).index(layer) + 1 for m, layer in zip(table.model, table.layer, strict=True)]
     table["relative_depth"] = [ARCHITECTURES[m]["relative_depth"][layer] for m, layer in zip(table.model, table.layer, strict=True)]
     return table[DEPTH_COLUMNS]
 
 
-def epoch_table(results: list[str | Path], epochs: dict[str, int]) -> pd.DataFrame:
-    """One row per inversion of the epoch figure, with the training epoch of its state."""
-    table = _first_seed(results)
+def epoch_table(results: list[str | Path], layers: list[str], epochs: dict[str, int]) -> pd.DataFrame:
+    """One row per inversion of the epoch figure (its panels), with the training epoch of its state."""
+    table = _first_seed(results, layers)
     table["epoch"] = [epochs[state] for state in table.state]
     return table[EPOCH_COLUMNS].sort_values(["epoch", "layer"], kind="stable").reset_index(drop=True)
 

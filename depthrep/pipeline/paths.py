@@ -30,8 +30,9 @@ CIFAR_RECORD = "results/data/{dataset}.json"
 CLASSIFIER_HISTORY = "results/classifiers/{dataset}/{architecture}.csv"
 CLASSIFIER_RESUME = "results/classifiers/{dataset}/{architecture}.resume.pt"
 
-# ResNet inversions: one folder per inversion job.
-INVERSION = "results/inversions/{run}/{model}/{state}/{target}/{layer}_{update_rule}"
+# Layer inversions: one folder per inversion job, which inverts every layer the figures ask of
+# one run, model, state, target and update rule (pipeline.plan.InversionJob).
+INVERSION = "results/inversions/{run}/{model}/{state}/{target}/{update_rule}"
 INVERSION_RESULT = INVERSION + "/result.json"
 INVERSION_TRAJECTORY = INVERSION + "/trajectory.csv"
 INVERSION_INPUTS = INVERSION + "/inputs.pt"

@@ -37,7 +37,9 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class Inversion:
-    """One inversion job: all seeds and learning-rate candidates of it run in one batch."""
+    """One inverted layer, a figure's panel: every seed and learning-rate candidate of it run in
+    one batch. Its files are those of its job (`job_key`, see InversionJob), which it shares with
+    the other layers of the same run, model, state, target and update rule."""
 
     run: str
     model: str
@@ -46,10 +48,12 @@ class Inversion:
     layer: str
     update: str
 
+    @property
+    def job_key(self) -> tuple[str, str, str, str, str]:
+        return (self.run, self.model, self.state, self.target, self.update)
+
     def _fill(self, pattern: str) -> str:
-        return pattern.format(
-            run=self.run, model=self.model, state=self.state, target=self.target, layer=self.layer, update_rule=self.update
-        )
+        return pattern.format(run=self.run, model=self.model, state=self.state, target=self.target, update_rule=self.update)
 
     @property
     def result(self) -> str:
@@ -66,6 +70,38 @@ class Inversion:
     @property
     def target_file(self) -> str:
         return paths.TARGET.format(target=self.target)
+
+
+@dataclass(frozen=True)
+class InversionJob:
+    """One `invert` job: the layers the figures ask of one run, model, state, target and update
+    rule, in the model's order. One job per such row rather than per layer: a job's start-up
+    (interpreter, torch, torchvision, the model) is paid once, and the target is embedded at
+    every layer in one forward. A change of a figure's layers reruns the job of each row it
+    touches."""
+
+    run: str
+    model: str
+    state: str
+    target: str
+    update: str
+    layers: tuple[str, ...]
+
+    @property
+    def first(self) -> Inversion:
+        return Inversion(self.run, self.model, self.state, self.target, self.layers[0], self.update)
+
+    @property
+    def result(self) -> str:
+        return self.first.result
+
+    @property
+    def trajectory(self) -> str:
+        return self.first.trajectory
+
+    @property
+    def inputs(self) -> str:
+        return self.first.inputs
 
 
 def describe_source(spec: str | dict) -> str:
@@ -277,6 +313,26 @@ def all_inversions(config: dict) -> list[Inversion]:
     return list(seen)
 
 
+def inversion_jobs(config: dict) -> list[InversionJob]:
+    """The `invert` jobs of the preset: all_inversions grouped by run, model, state, target and
+    update rule, each job's layers in the order of the model's cuts."""
+    rows: dict[tuple, set[str]] = {}
+    for inversion in all_inversions(config):
+        rows.setdefault(inversion.job_key, set()).add(inversion.layer)
+    return [
+        InversionJob(run, model, state, target, update, tuple(c for c in ARCHITECTURES[model]["cuts"] if c in layers))
+        for (run, model, state, target, update), layers in rows.items()
+    ]
+
+
+def job_layers(config: dict, run: str, model: str, state: str, target: str, update: str) -> list[str]:
+    """The layers of one `invert` job (empty for a job no figure of the preset asks for)."""
+    for job in inversion_jobs(config):
+        if (job.run, job.model, job.state, job.target, job.update) == (run, model, state, target, update):
+            return list(job.layers)
+    return []
+
+
 def made_of_kind(config: dict, *kinds: str) -> list[str]:
     return [name for name in made_figures(config) if config["figures"][name]["kind"] in kinds]
 
@@ -310,13 +366,14 @@ def used_datasets(config: dict) -> list[str]:
 BASE_MB = 3000
 
 
-def inversion_resources(config: dict, run: str) -> dict[str, int]:
+def inversion_resources(config: dict, run: str, layers: int = 1) -> dict[str, int]:
     """Memory grows with the pixels of the batch (seeds x candidates) that the job keeps; runtime
-    with iterations x pixels x batch. Generous for a ResNet152 on one GPU at 299 x 299."""
+    with iterations x pixels x batch, per layer. Generous for a ResNet152 on one GPU at 299 x 299."""
     settings = config["runs"][run]
     batch = len(settings["seeds"]) * len(settings["lr_candidates"])
     pixels = (config["image_size"] / 299) ** 2
-    return {"mem_mb": int(BASE_MB + 400 * batch * pixels), "runtime": int(30 + settings["iterations"] * batch * pixels / 100)}
+    runtime = 30 + layers * settings["iterations"] * batch * pixels / 100
+    return {"mem_mb": int(BASE_MB + 400 * batch * pixels), "runtime": int(runtime)}
 
 
 def training_resources(config: dict) -> dict[str, int]:

@@ -15,13 +15,16 @@ from ..pipeline import records
 from .common import distances_caption, save_figure, show_image, title
 
 
-def _a_g(results: list[str | Path], inputs: list[str | Path]) -> dict[tuple, object]:
-    """{(model, state, layer): a_g of the first seed, or None where every candidate diverged}."""
-    found = {}
-    for result, tensors in zip(results, inputs, strict=True):
-        record = records.read(result)
+def _a_g(results: list[str | Path], inputs: list[str | Path], layers: list[str]) -> dict[tuple, object]:
+    """{(model, state, layer): a_g of the first seed, or None where every candidate diverged},
+    for the panels (a job's record and tensors, and a layer)."""
+    found, tensors = {}, {}
+    for result, path, layer in zip(results, inputs, layers, strict=True):
+        record = records.read(result, layer)
         key = record.key
-        found[(key["model"], key["state"], key["layer"])] = load_tensors(tensors)["a_g"].get(record.first["seed"])
+        if path not in tensors:
+            tensors[path] = load_tensors(path)["a_g"]
+        found[(key["model"], key["state"], layer)] = tensors[path][layer].get(record.first["seed"])
     return found
 
 
@@ -40,6 +43,7 @@ def draw_architectures(
     depths: pd.DataFrame,
     results: list[str | Path],
     inputs: list[str | Path],
+    layers: list[str],
     names: dict[str, str],
     caption: str,
     png: str | Path,
@@ -47,8 +51,9 @@ def draw_architectures(
     reduced: str | None = None,
 ) -> None:
     """A row of a_g per model and state (cuts shallow to deep, with m_g, m_s, m_i), and below
-    them m_i and m_g / m_s against relative depth, a line per model (dashes per state)."""
-    images, image = _a_g(results, inputs), load_tensors(target)["image"]
+    them m_i and m_g / m_s against relative depth, a line per model (dashes per state).
+    results, inputs, layers: the panels (a job's files and the layer shown)."""
+    images, image = _a_g(results, inputs, layers), load_tensors(target)["image"]
     groups = list(depths.groupby(["model", "state"], sort=False))
     columns = 1 + max(len(part) for _, part in groups)
     fig = plt.figure(figsize=(2.1 * max(columns, 6), 2.6 * len(groups) + 4.6))
@@ -77,6 +82,7 @@ def draw_epochs(
     epochs: pd.DataFrame,
     results: list[str | Path],
     inputs: list[str | Path],
+    layers: list[str],
     history: pd.DataFrame,
     caption: str,
     png: str | Path,
@@ -85,7 +91,7 @@ def draw_epochs(
 ) -> None:
     """A row of a_g per epoch (cuts shallow to deep), and m_g, m_s and m_i against the epoch (a
     line per cut), with the training loss and accuracy of the noise-label model."""
-    images, image = _a_g(results, inputs), load_tensors(target)["image"]
+    images, image = _a_g(results, inputs, layers), load_tensors(target)["image"]
     layers = list(dict.fromkeys(epochs.layer))
     rows = list(epochs.groupby("epoch", sort=True))
     columns = max(1 + len(layers), 4)

@@ -18,45 +18,49 @@ def draw_images(
     targets: list[str | Path],
     results: list[str | Path],
     inputs: list[str | Path],
+    layers: list[str],
     caption: str,
     png: str | Path,
     pdf: str | Path,
     reduced: str | None = None,
 ) -> None:
-    """One row per target file (a row is a model, state, target and update rule): a, a', then
-    a_g per layer with m_g, m_s, m_i under it. results and inputs: the inversion records row by
-    row, the layers of a row in order.
+    """One row per target file (a row is a model, state, target and update rule: one inversion
+    job): a, a', then a_g per layer with m_g, m_s, m_i under it. results, inputs and layers: the
+    panels (a job's files and the layer shown) row by row, the layers of a row in order.
     """
     columns = len(results) // len(targets)
     fig, axes = image_grid(len(targets), 2 + columns, size=2.2)
     for r, target in enumerate(targets):
-        first = records.read(results[r * columns])
+        first = records.read(results[r * columns], layers[r * columns])
         key = first.key
         axes[r, 0].set_ylabel(f"{key['model']}\n{key['state']}\n{key['target']}\n{UPDATE_NAMES[key['update']]}", fontsize=7)
         show_image(axes[r, 0], load_tensors(target)["image"], "target a")
-        shifted = load_tensors(inputs[r * columns])["shifted"]
-        show_image(axes[r, 1], shifted, "shifted a'\n" + distances_caption(**{"||a-a'||": first.first["shift_distance"]}))
+        tensors = load_tensors(inputs[r * columns])  # the row's job: a' and a_g of its layers
+        show_image(axes[r, 1], tensors["shifted"], "shifted a'\n" + distances_caption(**{"||a-a'||": first.first["shift_distance"]}))
         for c in range(columns):
-            record = records.read(results[r * columns + c])
-            row = record.first
-            image = load_tensors(inputs[r * columns + c])["a_g"].get(row["seed"])
-            text = f"a_g, {record.key['layer']}\n" + distances_caption(m_g=row["m_g"], m_s=row["m_s"], m_i=row["m_i"])
+            layer = layers[r * columns + c]
+            row = records.read(results[r * columns + c], layer).first
+            image = tensors["a_g"][layer].get(row["seed"])
+            text = f"a_g, {layer}\n" + distances_caption(m_g=row["m_g"], m_s=row["m_s"], m_i=row["m_i"])
             show_image(axes[r, 2 + c], image, text, missing="every learning rate diverged")
     fig.suptitle(title(caption, reduced), fontsize=9)
     save_figure(fig, png, pdf)
 
 
-def draw_trajectories(results: list[str | Path], caption: str, png: str | Path, pdf: str | Path, reduced: str | None = None) -> None:
-    """m_g and m_i against iterations, one panel per inversion, log axes (iteration 0 drawn at 1)."""
+def draw_trajectories(
+    results: list[str | Path], layers: list[str], caption: str, png: str | Path, pdf: str | Path, reduced: str | None = None
+) -> None:
+    """m_g and m_i against iterations, one panel per inversion (a job's record and a layer), log
+    axes (iteration 0 drawn at 1)."""
     import matplotlib.pyplot as plt
     import seaborn as sns  # here: seaborn takes a second to import and the image grids need none
 
     fig, axes = plt.subplots(1, len(results), figsize=(max(8, 5 * len(results)), 5), squeeze=False)
-    for ax, result in zip(axes[0], results, strict=False):
-        record = records.read(result)
+    for ax, result, layer in zip(axes[0], results, layers, strict=True):
+        record = records.read(result, layer)
         key, row = record.key, record.first
         trajectory = pd.read_csv(records.trajectory_path(result))
-        first = trajectory[trajectory.seed == row["seed"]]
+        first = trajectory[(trajectory.layer == layer) & (trajectory.seed == row["seed"])]
         ax.set_title(f"{key['model']} {key['state']} {key['layer']}, {UPDATE_NAMES[key['update']]}, lr {row['lr']:g}", fontsize=8)
         if first.empty:  # no trajectory to draw on log axes
             ax.text(0.5, 0.5, "every learning rate diverged", ha="center", va="center", transform=ax.transAxes)
