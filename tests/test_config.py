@@ -60,6 +60,14 @@ CONFIG_ERRORS = {
         lambda c: c["noise_model"]["training"].update(keep_epochs=[3, 9]),
         "noise_model.training.keep_epochs: [9] lie after the last epoch (6)",
     ),
+    "a Sec 7 kept epoch after the last": (
+        lambda c: c["cifar"]["training"].update(keep_epochs=[99]),
+        "cifar.training.keep_epochs: [99] lie after the last epoch",
+    ),
+    "kept autoencoder epochs no figure uses": (
+        lambda c: c["autoencoder"]["training"].update(keep_epochs=[1]),
+        "autoencoder.training.keep_epochs: no figure uses the autoencoder's kept epochs",
+    ),
     "architecture below its minimum size": (
         figure("architectures", models=["inception_v3"], image_size=64),
         "figures.architectures.image_size: inception_v3 needs images of at least 75x75 pixels; got 64",

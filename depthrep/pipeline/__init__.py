@@ -7,8 +7,11 @@
     joblog      a job's log; runtime: its device, threads, determinism and provenance
     targets, downloads    target images: checksummed downloads, resized once
     mlp_figures the fully connected figures: which experiment and which drawing per kind
-    summary, provenance, compare    what a run made, how, and whether a rerun matches
+    autoencoder_jobs, similarity_jobs   the blog posts' jobs: settings in, tables and images out
+    claims      the depth and epoch tables, and the posts' claims stated from them
+    summary, blog_summary, provenance, compare    what a run made, how, each claim with its
+                numbers, and whether a rerun matches
 
-Everything but runtime, targets and mlp_figures imports no torch: the bookkeeping jobs and
+Everything but runtime, targets, mlp_figures, autoencoder_jobs and similarity_jobs imports no torch: the bookkeeping jobs and
 `python -m depthrep.pipeline.compare` start in about a second.
 """

@@ -795,10 +795,13 @@ def _check_beyond(config: dict) -> None:
             raise PlanError(f"image_sets.{name}.cifar.dataset: choose cifar10 or cifar100")
         if image_set_rows(image_set) - len((copies or {}).get("sigmas", [])) * (copies or {}).get("count", 0) < 3:
             raise PlanError(f"image_sets.{name}: compare layers on at least 3 images (photos + noise + cifar images)")
-    epochs = (config.get("noise_model") or {}).get("training", {}).get("epochs")
-    late = [e for e in (keep_epochs(config) if epochs else []) if e > epochs]
-    if late:
-        raise PlanError(f"noise_model.training.keep_epochs: {late} lie after the last epoch ({epochs})")
+    for block in ("noise_model", "cifar"):
+        training = (config.get(block) or {}).get("training") or {}
+        late = [e for e in training.get("keep_epochs") or [] if e > training["epochs"]]
+        if late:
+            raise PlanError(f"{block}.training.keep_epochs: {late} lie after the last epoch ({training['epochs']})")
+    if ((config.get("autoencoder") or {}).get("training") or {}).get("keep_epochs"):
+        raise PlanError("autoencoder.training.keep_epochs: no figure uses the autoencoder's kept epochs; remove the setting")
 
 
 def representation_comparisons(config: dict, figure: str) -> dict[str, list]:

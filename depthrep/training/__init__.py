@@ -1,5 +1,7 @@
-"""Training classifiers: the noise-label ResNet (Sec 5) and the CIFAR classifiers (Sec 7).
+"""Training: the noise-label ResNet (Sec 5), the CIFAR classifiers (Sec 7) and the blog's autoencoder.
 
-fit       Adam and cross-entropy for a number of epochs, resumable after any finished epoch
+fit       Adam for a number of epochs on an objective (cross-entropy for the classifiers, mean
+          squared reconstruction error for the autoencoder), resumable after any finished epoch,
+          keeping the weights of chosen epochs
 history   the per-epoch table fit returns: which accuracy is the training accuracy
 """
