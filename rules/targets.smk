@@ -51,6 +51,9 @@ rule prepare_target:
         paths.log("prepare_target", "target"),
     benchmark:
         paths.benchmark("prepare_target", "target")
+    # Seconds of work (one image resized): on the submitting host rather than behind a cluster's
+    # queue, which every inversion would wait on.
+    localrule: True
     conda:
         "../envs/torch.yaml"
     params:

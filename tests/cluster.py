@@ -15,7 +15,7 @@ import yaml
 SCRIPTS = Path(__file__).resolve().parent / "slurm"
 # Fake GPUs and advertised CPUs (may exceed the real ones); the memory is a realistic small
 # node's, so that a job asking for more than the preset needs is refused by sbatch.
-NODE = {"SLURM_GPUS": "8", "SLURM_NODE_CPUS": "8", "SLURM_NODE_MEM_MB": "8000", "SLURM_SMOKE_TEST": "0"}
+NODE = {"SLURM_GPUS": "16", "SLURM_NODE_CPUS": "16", "SLURM_NODE_MEM_MB": "8000", "SLURM_SMOKE_TEST": "0"}
 
 
 def why_not() -> str | None:
@@ -53,12 +53,12 @@ class Cluster:
 
 def use_profile(workdir: Path) -> None:
     """The project's slurm/ profile as shipped (partition and account: the cluster's defaults),
-    polling job states sooner than a real cluster needs: here a job takes 10 to 20 s. The
+    polling job states sooner than a real cluster needs: here a job takes 5 to 20 s. The
     plugin polls `init` s after a poll that saw a job end, adding 10 s after each that saw none."""
     path = workdir / "slurm" / "config.yaml"
     profile = yaml.safe_load(path.read_text())
-    profile["slurm-init-seconds-before-status-checks"] = 5
-    profile["seconds-between-status-checks"] = 5
+    profile["slurm-init-seconds-before-status-checks"] = 1
+    profile["seconds-between-status-checks"] = 1
     path.write_text(yaml.safe_dump(profile))
 
 

@@ -24,7 +24,6 @@ PROFILE = yaml.safe_load((ROOT / "profiles/default/config.yaml").read_text())
 GPU_RULES = {rule for rule, resources in PROFILE["set-resources"].items() if resources.get("gpu")}
 # The tiny preset's rules that Slurm runs, and those that run on the submitting host (localrule: True).
 SUBMITTED_RULES = {
-    "prepare_target",
     "invert",
     "train_noise_classifier",
     "mlp_experiment",
@@ -35,6 +34,7 @@ SUBMITTED_RULES = {
     "similarity_experiment",
 }
 LOCAL_RULES = {
+    "prepare_target",
     "resnet_figure",
     "mlp_figure",
     "kernels_figure",
