@@ -79,7 +79,9 @@ def main(argv=None) -> None:
 
     device = pick_device(args.device)
     model = load(args.arch, seed=0)
-    forward = SingleCut(model, args.arch, args.layer).to(device, memory_format=torch.channels_last)
+    channels_last = engine.prefers_channels_last(device)  # as the pipeline's inversions
+    layout = torch.channels_last if channels_last else torch.contiguous_format
+    forward = SingleCut(model, args.arch, args.layer).to(device, memory_format=layout)
     theirs = SingleCut(copy.deepcopy(model).requires_grad_(True), args.arch, args.layer).to(device)  # his model: trainable, as loaded
     shape = (3, args.size, args.size)
     images = torch.rand((args.problems, *shape), generator=torch.Generator().manual_seed(0)).to(device)
@@ -90,19 +92,17 @@ def main(argv=None) -> None:
         for i in range(args.problems)
     ]
     descent = Descent(iterations=args.steps, trajectory_points=2, step="raw", loss_scale=0.15)
-    engine.invert(forward, problems[:2], Descent(iterations=2), shape, channels_last=True)  # warm-up
+    engine.invert(forward, problems[:2], Descent(iterations=2), shape, channels_last=channels_last)  # warm-up
 
     x0 = engine.initial_inputs(problems, descent, shape, torch.float32).to(device)
     methods = {
-        "engine, one batch": lambda: engine.invert(forward, problems, descent, shape, channels_last=True),
-        "engine, one at a time": lambda: [engine.invert(forward, [p], descent, shape, channels_last=True) for p in problems],
+        "engine, one batch": lambda: engine.invert(forward, problems, descent, shape, channels_last=channels_last),
+        "engine, one at a time": lambda: [engine.invert(forward, [p], descent, shape, channels_last=channels_last) for p in problems],
         "author's loop": lambda: [
             octave(theirs, targets[i : i + 1], x0[i : i + 1].clone(), args.steps, [0.03 * (i + 1), 0.0], [BLUR.start, BLUR.end])
             for i in range(args.problems)
         ],
-        "bare PyTorch loop, one batch": lambda: bare_loop(
-            forward, targets, x0.clone().contiguous(memory_format=torch.channels_last), args.steps
-        ),
+        "bare PyTorch loop, one batch": lambda: bare_loop(forward, targets, x0.clone().contiguous(memory_format=layout), args.steps),
     }
     times = fastest(methods, args.repeats, device)
     batched, alone, author, bare = times.values()

@@ -30,6 +30,7 @@ import torch
 import yaml
 from torch.utils.flop_counter import FlopCounterMode
 
+from depthrep import engine
 from depthrep.engine import Descent
 from depthrep.engine.inversion import lowered_precision
 from depthrep.experiments import cifar, mlp_sweeps, noise_labels
@@ -127,10 +128,11 @@ def inversions(config: dict, device, report: Report, iterations: int, size: int)
 
 def _step(model, arch: str, layer: str, embedded, descent: Descent, device) -> None:
     """One step of the batch the job solves (every candidate and seed): forward and backward."""
-    forward = SingleCut(model, arch, layer).to(device, memory_format=torch.channels_last)
+    layout = torch.channels_last if engine.prefers_channels_last(device) else torch.contiguous_format  # as the pipeline
+    forward = SingleCut(model, arch, layer).to(device, memory_format=layout)
     image = embedded["image"]
     count = len(descent.lr_candidates) * len(descent.seeds)
-    x = image.expand(count, *image.shape).to(device).contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    x = image.expand(count, *image.shape).to(device).contiguous(memory_format=layout).requires_grad_(True)
     target = embedded["embeddings"][layer].to(device)
     with lowered_precision(descent.precision, device):
         loss = (forward(x) - target).abs().sum()

@@ -13,7 +13,7 @@ The engine knows nothing of files, configs or Snakemake.
 """
 
 from .descent import Descent
-from .inversion import Problem, Result, SweepResult, initial_inputs, invert, sweep
+from .inversion import Problem, Result, SweepResult, initial_inputs, invert, prefers_channels_last, sweep
 from .octave import Octave, OctaveDescent, OctaveProblem, OctaveResult, generate
 from .schedules import Linear, log_spaced
 
@@ -31,5 +31,6 @@ __all__ = [
     "initial_inputs",
     "invert",
     "log_spaced",
+    "prefers_channels_last",
     "sweep",
 ]

@@ -72,7 +72,9 @@ def invert_layer(
     """
     if update not in UPDATES:
         raise ValueError(f"update must be one of {UPDATES}, got {update!r}")
-    forward = SingleCut(model, arch, layer).to(device, memory_format=torch.channels_last)  # convolutions: see engine.invert
+    channels_last = engine.prefers_channels_last(device)
+    layout = torch.channels_last if channels_last else torch.contiguous_format
+    forward = SingleCut(model, arch, layer).to(device, memory_format=layout)
     image = embedded["image"]
     target = embedded["embeddings"][layer].to(device)
     blur = descent.blur_sigma if update == "blur" else None
@@ -80,7 +82,7 @@ def invert_layer(
         engine.Problem(target=target, lr=descent.lr_schedule, blur=blur, seed=stream_seed(seed, INITIAL_INPUT, s), reference=image)
         for s in descent.seeds
     ]
-    outcomes = engine.sweep(forward, problems, descent, tuple(image.shape), channels_last=True)
+    outcomes = engine.sweep(forward, problems, descent, tuple(image.shape), channels_last=channels_last)
     rows, trajectories, inputs = [], [], {}
     for s, outcome in zip(descent.seeds, outcomes, strict=True):
         diverged = outcome.candidates.lr[outcome.candidates.diverged].tolist()
