@@ -183,3 +183,14 @@ def test_tf32_changes_nothing_on_the_cpu_and_channels_last_nothing_but_speed():
     assert torch.equal(engine.invert(forward, problems, descent.replace(precision="tf32"), shape).inputs, plain.inputs)
     last = engine.invert(forward.to(memory_format=torch.channels_last), problems, descent, shape, channels_last=True)
     assert torch.allclose(last.inputs, plain.inputs, rtol=0, atol=1e-10)
+
+
+def test_channels_last_is_chosen_for_cuda_and_for_a_single_cpu_thread():
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        assert engine.prefers_channels_last("cpu") and engine.prefers_channels_last(torch.device("cuda"))
+        torch.set_num_threads(2)
+        assert not engine.prefers_channels_last("cpu") and engine.prefers_channels_last("cuda")
+    finally:
+        torch.set_num_threads(threads)

@@ -104,11 +104,13 @@ def _stack_schedules(schedules: Sequence[Linear | None], iterations: int, device
 
 
 def prefers_channels_last(device) -> bool:
-    """Whether image iterates should be kept channels-last on `device`. They pay on CUDA
-    (convolutions without reordering, tensor cores) and cost on the CPU, where
-    benchmarks/engine_speed.py measured an untrained ResNet50 at 64x64, 2 threads, a batch of 3:
-    Conv5 in 1.13 s contiguous against 2.09 s channels-last, Conv2 0.24 s against 0.22 s."""
-    return torch.device(device).type == "cuda"
+    """Whether image iterates should be kept channels-last on `device`: on CUDA (convolutions
+    without reordering, tensor cores), and on a CPU running one thread, as the pipeline's jobs
+    do. Measured with benchmarks/engine_speed.py on an untrained ResNet50 at 64x64, Conv5: one
+    thread, a batch of 2 x 10 steps in 0.84 s channels-last against 1.10 s contiguous; two
+    threads, a batch of 3 x 20 steps in 2.09 s channels-last against 1.13 s contiguous
+    (channels-last convolutions barely use the second thread here)."""
+    return torch.device(device).type == "cuda" or torch.get_num_threads() == 1
 
 
 def invert(
