@@ -216,7 +216,16 @@ def test_a_figure_no_config_defines_is_named(tmp_path):
 
 def test_a_target_file_that_does_not_exist_is_named_before_anything_runs(tmp_path):
     output = refused(tmp_path, lambda p: p["targets"].update(dalmatian=str(tmp_path / "photos/dog.jpg")), "fig2")
-    assert "Missing input files for rule prepare_target" in output and str(tmp_path / "photos/dog.jpg") in output
+    assert f"targets.dalmatian: the image file {tmp_path / 'photos/dog.jpg'} does not exist" in output
+
+
+def test_a_finished_run_whose_target_file_goes_missing_refuses_to_redraw_from_the_old_image(tiny_run, tmp_path):
+    run = copy_run(tiny_run, tmp_path / "run")
+    before = finished_files(run)
+    edit_preset(run / "presets/tiny.yaml", lambda p: p["targets"].update(dalmatian=str(tmp_path / "photos/dog.jpg")))
+    result = snakemake(run, "fig2", *TINY, check=False)
+    assert result.returncode != 0 and "targets.dalmatian: the image file" in result.stdout + result.stderr
+    assert finished_files(run) == before  # fig2 not redrawn from the old target
 
 
 # --- faults inside jobs (real jobs, one target or figure of the tiny preset) -------------------

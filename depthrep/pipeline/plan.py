@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..models.architectures import ARCHITECTURES
 from ..samples import is_sample
@@ -160,6 +161,21 @@ def check(config: dict) -> None:
         _check_states(config, where, spec["states"], spec["models"])
     for name in config["figures"]:  # last: a caption may name any setting checked above
         caption(config, name)
+    _check_target_files(config)
+
+
+def _check_target_files(config: dict) -> None:
+    """A target given as a local file must exist. Checked here, before any job: Snakemake does
+    not check the input of a job whose outputs exist, so in a finished run a figure would be
+    redrawn from the old image under the new setting."""
+    used = used_targets(config) + mlp_targets(config) + image_set_targets(config)
+    for name in dict.fromkeys(target_name(t) for t in used):
+        spec = config["targets"][name]
+        if isinstance(spec, str) and not is_stand_in(spec) and not Path(spec).is_file():
+            raise PlanError(
+                f"targets.{name}: the image file {spec} does not exist (a target is a checksummed "
+                "download, a local image file or sample:<name>)"
+            )
 
 
 def _check_states(config: dict, where: str, states: list[str], models: list[str]) -> None:
