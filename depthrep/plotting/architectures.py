@@ -92,19 +92,19 @@ def draw_epochs(
     """A row of a_g per epoch (cuts shallow to deep), and m_g, m_s and m_i against the epoch (a
     line per cut), with the training loss and accuracy of the noise-label model."""
     images, image = _a_g(results, inputs, layers), load_tensors(target)["image"]
-    layers = list(dict.fromkeys(epochs.layer))
+    cuts = list(dict.fromkeys(epochs.layer))  # the cuts drawn, shallow to deep
     rows = list(epochs.groupby("epoch", sort=True))
-    columns = max(1 + len(layers), 4)
+    columns = max(1 + len(cuts), 4)
     fig = plt.figure(figsize=(2.1 * max(columns, 6), 2.6 * len(rows) + 4.4))
     grid = fig.add_gridspec(len(rows) + 1, 4, height_ratios=[2.6] * len(rows) + [4.0])
     inner = [grid[r, :].subgridspec(1, columns) for r in range(len(rows))]
     for r, (epoch, part) in enumerate(rows):
         axes = [fig.add_subplot(inner[r][0, c]) for c in range(columns)]
-        part = part.set_index("layer").loc[layers].reset_index()
+        part = part.set_index("layer").loc[cuts].reset_index()
         _image_row(axes, part, images, f"epoch {epoch}\n{part.state.iloc[0]}", image)
     for c, metric in enumerate(("m_g", "m_s", "m_i")):
         ax = fig.add_subplot(grid[-1, c])
-        sns.lineplot(data=epochs, x="epoch", y=metric, hue="layer", hue_order=layers, marker="o", ax=ax)
+        sns.lineplot(data=epochs, x="epoch", y=metric, hue="layer", hue_order=cuts, marker="o", ax=ax)
         ax.set_yscale("log")
         ax.set_title(metric, fontsize=9)
         ax.legend(fontsize=7)
